@@ -1,0 +1,102 @@
+"""Account rules: creating users, checking passwords, giving and taking roles."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms.access import ROLES
+from lms.auth.models import User, UserRole
+
+MIN_PASSWORD_LENGTH = 10
+# A real hash to compare against when the e-mail is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; the message is shown to the user."""
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise AccountError(str(exc)) from None
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    return generate_password_hash(password)  # scrypt
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(
+    session: Session,
+    email: str,
+    password: str,
+    display_name: str | None = None,
+    roles: tuple[str, ...] = ("learner",),
+    **profile,
+) -> User:
+    email = normalise_email(email)
+    if find_by_email(session, email):
+        raise AccountError(f"an account already exists for {email}")
+    for role in roles:
+        if role not in ROLES:
+            raise AccountError(f"unknown role {role!r} (choose from {', '.join(ROLES)})")
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        display_name=(display_name or email.split("@")[0]).strip(),
+        **profile,
+    )
+    user.role_rows = [UserRole(role=role) for role in dict.fromkeys(roles)]
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, else None (same work either way)."""
+    user = find_by_email(session, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("current password is wrong")
+    user.password_hash = hash_password(new)
+
+
+def grant_role(user: User, role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}")
+    if not user.has_role(role):
+        user.role_rows.append(UserRole(role=role))
+
+
+def revoke_role(user: User, role: str) -> None:
+    user.role_rows = [row for row in user.role_rows if row.role != role]
+
+
+def search_users(session: Session, text: str = "", role: str | None = None, limit: int = 50):
+    query = select(User).order_by(User.display_name, User.id).limit(limit)
+    if text:
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(User.email).like(pattern), func.lower(User.display_name).like(pattern))
+        )
+    if role:
+        query = query.where(User.role_rows.any(UserRole.role == role))
+    return session.scalars(query).all()

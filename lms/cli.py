@@ -1,0 +1,169 @@
+"""The `lms` command line: database, accounts, demo data and the production server."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import DBAPIError
+
+from lms.config import ConfigError
+
+DEMO_PASSWORD = "demo-password"  # noqa: S105 (the contract's published demo password)
+DEMO_ACCOUNTS = [
+    ("learner@example.org", "Fatima Zahra (learner)", ("learner",), "female", 1999, "souss-massa"),
+    ("trainer@example.org", "Youssef (trainer)", ("trainer", "learner"), "male", 1985,
+     "marrakech-safi"),
+    ("coach@example.org", "Khadija (coach)", ("coach", "learner"), "female", 1980, "fes-meknes"),
+    ("admin@example.org", "Admin Taawun", ("admin",), None, None, None),
+]  # fmt: skip
+
+
+def _create_app(*_args):
+    from lms import create_app
+
+    return create_app()
+
+
+def _session():
+    return current_app.extensions["db_session"]()
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(1)
+
+
+def register(app: Flask) -> None:
+    """Core commands, added to the app's CLI (plugins add theirs in their init_app)."""
+    for command in (init_db, create_user, seed_demo, serve, make_migration):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db():
+    """Migrate the database to the newest schema (safe to run again)."""
+    from lms import migrations
+
+    try:
+        migrations.upgrade(current_app)
+    except migrations.MigrationError as exc:
+        _fail(str(exc))
+    click.echo("database is up to date")
+
+
+@click.command("make-migration")
+@with_appcontext
+@click.argument("message")
+@click.option("--package", default="lms", help="Whose migration chain: lms, xapi_store, ...")
+def make_migration(message, package):
+    """Write a new migration from the difference between the models and the database."""
+    from lms import migrations
+
+    path = migrations.revision(current_app, message, package)
+    click.echo(f"wrote {path}")
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("email")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    default=["learner"],
+    type=click.Choice(["learner", "trainer", "coach", "admin"]),
+    help="A role of the new account (repeat for several).",
+)
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--name", default=None, help="Display name (default: the part before @).")
+def create_user(email, roles, password, name):
+    """Create an account."""
+    from lms.auth.services import AccountError
+    from lms.auth.services import create_user as create
+
+    session = _session()
+    try:
+        user = create(session, email, password, display_name=name, roles=tuple(roles))
+        session.commit()
+    except AccountError as exc:
+        session.rollback()
+        _fail(str(exc))
+    click.echo(f"created {user.email} with roles {', '.join(sorted(user.roles))}")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo():
+    """Create the demo accounts (skips those that exist) and print their logins."""
+    from lms.auth.services import create_user as create
+    from lms.auth.services import find_by_email, grant_role
+
+    session = _session()
+    for email, name, roles, gender, birth_year, region in DEMO_ACCOUNTS:
+        user = find_by_email(session, email)
+        if user is None:
+            create(session, email, DEMO_PASSWORD, display_name=name, roles=roles,
+                   gender=gender, birth_year=birth_year, region=region)  # fmt: skip
+        else:
+            for role in roles:
+                grant_role(user, role)
+    session.commit()
+    click.echo("demo accounts (password: demo-password):")
+    for email, _name, roles, *_ in DEMO_ACCOUNTS:
+        click.echo(f"  {email:<22} {', '.join(roles)}")
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--workers", default=int(os.environ.get("LMS_WORKERS", "2")), show_default=True)
+def serve(workers):
+    """Serve the site with gunicorn on LMS_HOST:LMS_PORT."""
+    from gunicorn.app.base import BaseApplication
+
+    app = current_app._get_current_object()
+    bind = f"{app.config['HOST']}:{app.config['PORT']}"
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", bind)
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return app
+
+    click.echo(f"Taawun is served at http://{bind}")
+    Server().run()
+
+
+class LmsGroup(FlaskGroup):
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except DBAPIError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            click.echo(f"error: database: {reason} (has `lms init-db` been run?)", err=True)
+            sys.exit(1)
+
+
+cli = LmsGroup(
+    create_app=_create_app,
+    add_default_commands=True,
+    add_version_option=False,
+    help="Taawun: learning management system for cooperatives.",
+)
+
+
+def main() -> None:
+    os.environ.setdefault("FLASK_APP", str(Path(__file__).parent))
+    cli.main(prog_name="lms")

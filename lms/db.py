@@ -1,0 +1,83 @@
+"""Database: the declarative base, the engine and the per-request session."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, current_app
+from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+from werkzeug.local import LocalProxy
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every database (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: use lms.db.utcnow()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    """Base of every model of lms, projects and market (xapi_store has its own)."""
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def init_app(app: Flask) -> None:
+    """One engine per app; one session per request, removed when the request ends."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    factory = scoped_session(sessionmaker(bind=engine, expire_on_commit=False))
+    app.extensions["db_engine"] = engine
+    app.extensions["db_session"] = factory
+
+    @app.after_request
+    def _end_transaction(response):
+        # One transaction per request: keep it only when the request succeeded.
+        if factory.registry.has():
+            if response.status_code < 400:
+                factory().commit()
+            else:
+                factory().rollback()
+        return response
+
+    @app.teardown_appcontext
+    def _remove_session(_exc):
+        factory.remove()
+
+
+def get_session() -> Session:
+    return current_app.extensions["db_session"]()
+
+
+#: The current request's session: `from lms.db import session`.
+session: Session = LocalProxy(get_session)  # type: ignore[assignment]

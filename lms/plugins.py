@@ -1,0 +1,87 @@
+"""The registry through which xapi_store, projects and market plug into the LMS.
+
+The core never imports them: `create_app` imports each module named in LMS_PLUGINS and calls its
+`init_app(app)`. A plugin adds its menu entries, learning-path steps and dashboard cards here, and
+may publish services other plugins ask for by name (so projects and market never import each other).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask, current_app
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    endpoint: str
+    label: object  # a lazy_gettext string
+    roles: frozenset[str] = frozenset({"public"})
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One step of the learning path; `status(user)` says where the user stands on it."""
+
+    key: str
+    label: object
+    endpoint: str
+    order: int
+    status: Callable  # (user) -> StepStatus
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    unlocked: bool
+    done: bool
+    hint: object = ""  # what unlocks the step, or where the user is
+
+
+@dataclass
+class Registry:
+    menu: list[MenuEntry] = field(default_factory=list)
+    path_steps: list[PathStep] = field(default_factory=list)
+    dashboard_cards: list[Callable] = field(default_factory=list)  # (user) -> markup or None
+    profile_sections: list[Callable] = field(default_factory=list)  # (user) -> markup or None
+    services: dict[str, Callable] = field(default_factory=dict)
+    migration_dirs: list[Path] = field(default_factory=list)
+    metadata: list = field(default_factory=list)
+    translation_dirs: list[Path] = field(default_factory=list)
+
+    def provide(self, name: str, service: Callable) -> None:
+        self.services[name] = service
+
+    def service(self, name: str) -> Callable | None:
+        return self.services.get(name)
+
+
+def registry(app: Flask | None = None) -> Registry:
+    return (app or current_app).extensions["taawun.registry"]
+
+
+def load_plugins(app: Flask) -> None:
+    for name in app.config["PLUGINS"]:
+        module = importlib.import_module(name)
+        module.init_app(app)
+        package_dir = Path(module.__file__).parent
+        reg = registry(app)
+        if (package_dir / "migrations" / "versions").is_dir():
+            reg.migration_dirs.append(package_dir / "migrations" / "versions")
+        if (package_dir / "translations").is_dir():
+            reg.translation_dirs.append(package_dir / "translations")
+        _collect_metadata(reg, name)
+
+
+def _collect_metadata(reg: Registry, name: str) -> None:
+    """A plugin with its own declarative base (xapi_store) brings its own metadata."""
+    try:
+        models = importlib.import_module(f"{name}.models")
+    except ModuleNotFoundError:
+        return
+    base = getattr(models, "Base", None)
+    if base is not None and base.metadata not in reg.metadata:
+        reg.metadata.append(base.metadata)

@@ -1,0 +1,28 @@
+"""The cooperative marketplace: the step after My.COOP (a plugin of the LMS)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.path import unlocked_after_course
+from lms.plugins import MenuEntry, PathStep, registry
+
+
+def init_app(app: Flask) -> None:
+    from market.views import bp
+
+    app.register_blueprint(bp)
+    reg = registry(app)
+    reg.menu.append(MenuEntry("market.index", _l("Marketplace"), frozenset({"public"}), 50))
+    reg.path_steps.append(
+        PathStep(
+            key="marketplace",
+            label=_l("Marketplace"),
+            endpoint="market.index",
+            order=50,
+            status=lambda user: unlocked_after_course(
+                user, "my-coop", _l("Opens when you have completed Manage your cooperative.")
+            ),
+        )
+    )

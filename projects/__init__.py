@@ -1,0 +1,28 @@
+"""The cooperative project bank: the step after Start.COOP (a plugin of the LMS)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.path import unlocked_after_course
+from lms.plugins import MenuEntry, PathStep, registry
+
+
+def init_app(app: Flask) -> None:
+    from projects.views import bp
+
+    app.register_blueprint(bp)
+    reg = registry(app)
+    reg.menu.append(MenuEntry("projects.index", _l("Project bank"), frozenset({"public"}), 40))
+    reg.path_steps.append(
+        PathStep(
+            key="project-bank",
+            label=_l("Project bank"),
+            endpoint="projects.index",
+            order=30,
+            status=lambda user: unlocked_after_course(
+                user, "start-coop", _l("Opens when you have completed Start a cooperative.")
+            ),
+        )
+    )

@@ -1,0 +1,48 @@
+"""The `lms` command line, as an operator uses it."""
+
+from __future__ import annotations
+
+from lms.auth.models import User
+from lms.cli import DEMO_ACCOUNTS
+
+
+def test_init_db_is_safe_to_run_again(runner):
+    for _ in range(2):
+        result = runner.invoke(args=["init-db"])
+        assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_create_user_with_several_roles(runner, db):
+    result = runner.invoke(
+        args=["create-user", "Nadia@Example.org", "--role", "trainer", "--role", "coach",
+              "--password", "long-enough-pw", "--name", "Nadia"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = db.query(User).filter_by(email="nadia@example.org").one()
+    assert user.roles == {"trainer", "coach"} and user.display_name == "Nadia"
+
+
+def test_create_user_errors_are_one_line_and_fail(runner):
+    result = runner.invoke(args=["create-user", "x@example.org", "--password", "short"])
+    assert result.exit_code != 0
+    assert result.output.strip().startswith("error:") and result.output.count("\n") == 1
+    runner.invoke(args=["create-user", "dup@example.org", "--password", "long-enough-pw"])
+    result = runner.invoke(args=["create-user", "dup@example.org", "--password", "long-enough-pw"])
+    assert result.exit_code != 0 and "already exists" in result.output
+
+
+def test_seed_demo_creates_the_contract_accounts_once(runner, db, client):
+    for _ in range(2):
+        result = runner.invoke(args=["seed-demo"])
+        assert result.exit_code == 0 and "demo-password" in result.output
+    emails = {email for email, *_ in DEMO_ACCOUNTS}
+    assert {u.email for u in db.query(User).filter(User.email.in_(emails))} == emails
+    assert db.query(User).filter(User.email.in_(emails)).count() == 4
+    login = client.post("/login", data={"email": "coach@example.org", "password": "demo-password"})
+    assert login.status_code == 302
+
+
+def test_every_command_has_help(runner):
+    for command in ("init-db", "create-user", "seed-demo", "serve"):
+        result = runner.invoke(args=[command, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
