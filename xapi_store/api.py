@@ -1,0 +1,123 @@
+"""In-process API for the host application (the LMS recorder): same rules as HTTP, no commit."""
+
+from collections.abc import Iterator
+
+from sqlalchemy.orm import Session
+
+from . import auth, documents, query, storage
+from .errors import ValidationError
+from .validation import UUID_RE, check_iri, validate_agent, validate_statement
+
+DEFAULT_SESSION_TTL = 4 * 3600
+
+
+def store_statements(
+    session: Session, statements: list[dict], authority: dict | None = None
+) -> list[str]:
+    """Validate like POST /statements, set id/stored/timestamp/authority/version and add the
+    statements to `session` without committing; raise XAPIError on invalid input."""
+    if authority is not None:
+        validate_statement_authority(authority)
+    return storage.store_statements(session, list(statements), authority=authority)
+
+
+def validate_statement_authority(authority: dict):
+    validator_statement = {
+        "actor": authority,
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+        "object": {"id": "urn:taawun:authority-check"},
+    }
+    validate_statement(validator_statement, "authority")
+
+
+def query_statements(session: Session, **filters) -> list[dict]:
+    """Matching statements (voided ones excluded), newest first unless ascending=True."""
+    return list(iter_statements(session, **filters))
+
+
+def iter_statements(
+    session: Session,
+    *,
+    agent: dict | None = None,
+    verb: str | None = None,
+    activity: str | None = None,
+    registration: str | None = None,
+    since=None,
+    until=None,
+    related_activities: bool = False,
+    related_agents: bool = False,
+    ascending: bool = False,
+    limit: int | None = None,
+) -> Iterator[dict]:
+    """Like query_statements, walked by keyset pages so memory stays constant."""
+    if agent is not None:
+        validate_agent(agent)
+    return query.iter_statements(
+        session,
+        agent=agent,
+        verb=verb,
+        activity=activity,
+        registration=registration,
+        since=since,
+        until=until,
+        related_activities=related_activities,
+        related_agents=related_agents,
+        ascending=ascending,
+        limit=limit,
+    )
+
+
+def _check_state_args(activity_id: str, agent: dict, registration: str | None):
+    check_iri(activity_id, "activityId")
+    validate_agent(agent)
+    if registration is not None and not UUID_RE.match(registration):
+        raise ValidationError("registration: must be a UUID")
+
+
+def get_state(
+    session: Session, activity_id: str, agent: dict, state_id: str, registration=None
+) -> bytes | None:
+    _check_state_args(activity_id, agent, registration)
+    document = documents.get_document(
+        session, documents.STATE, activity_id, agent, registration, state_id
+    )
+    return None if document is None else document.body
+
+
+def put_state(
+    session: Session,
+    activity_id: str,
+    agent: dict,
+    state_id: str,
+    body: bytes,
+    content_type: str = "application/json",
+    registration=None,
+):
+    _check_state_args(activity_id, agent, registration)
+    documents.put_document(
+        session, documents.STATE, activity_id, agent, registration, state_id, body, content_type
+    )
+
+
+def delete_state(
+    session: Session, activity_id: str, agent: dict, state_id: str | None = None, registration=None
+):
+    """Delete one state document, or all of them for the activity and agent when no id."""
+    _check_state_args(activity_id, agent, registration)
+    if state_id is None:
+        documents.delete_documents(session, documents.STATE, activity_id, agent, registration)
+    else:
+        documents.delete_document(
+            session, documents.STATE, activity_id, agent, registration, state_id
+        )
+
+
+def create_session_credential(
+    session: Session, agent: dict, ttl_seconds: int = DEFAULT_SESSION_TTL
+) -> tuple[str, str]:
+    """A short-lived Basic-auth credential for a learner's launched content, limited to
+    writing that learner's statements, reading its own ones, and state."""
+    validate_agent(agent)
+    return auth.create_credential(
+        session, "session", auth.SESSION_SCOPES, agent=agent, ttl_seconds=ttl_seconds
+    )

@@ -1,0 +1,1 @@
+"""Alembic migrations of the LRS tables (branch label "xapi_store")."""

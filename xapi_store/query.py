@@ -1,0 +1,246 @@
+"""Reading statements: filters of Communication 2.1.3 on the index, keyset paging, formats."""
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased
+
+from .agents import agent_ifi, identity_only
+from .errors import ValidationError
+from .models import Statement, StatementIndex
+from .storage import index_key
+from .validation import parse_timestamp
+
+MAX_LIMIT = 500
+
+
+@dataclass
+class Filters:
+    agent: dict | None = None
+    verb: str | None = None
+    activity: str | None = None
+    registration: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    related_activities: bool = False
+    related_agents: bool = False
+    ascending: bool = False
+    # Only statements stored by this authority (scope statements/read/mine).
+    authority_ifi: str | None = None
+    keys: list[str] = field(default_factory=list)
+
+    def index_keys(self) -> list[str]:
+        keys = []
+        if self.agent is not None:
+            ifi = agent_ifi(self.agent)
+            if ifi is None:
+                raise ValidationError("agent: must be an Agent or an identified Group")
+            keys.append(index_key("a" if self.related_agents else "A", ifi))
+        if self.verb:
+            keys.append(index_key("V", self.verb))
+        if self.activity:
+            keys.append(index_key("c" if self.related_activities else "C", self.activity))
+        if self.registration:
+            keys.append(index_key("R", self.registration.lower()))
+        return keys
+
+
+def as_datetime(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return parse_timestamp(value, "since/until")
+
+
+def select_page(
+    session: Session,
+    filters: Filters,
+    limit: int,
+    after: int | None = None,
+    bound: int | None = None,
+) -> list[tuple[int, dict]]:
+    """One page of (seq, statement) in stored order; `after` is the last seq already seen and
+    `bound` the newest seq when the walk began, so statements stored meanwhile do not shift it."""
+    keys = filters.index_keys()
+    seq_column = Statement.seq
+    query = select(Statement.seq, Statement.data)
+    if keys:
+        # Drive the walk from the index on (key, seq): constant work per page, however rare
+        # or common the key; further keys are checked with EXISTS.
+        driver = aliased(StatementIndex)
+        query = query.join(driver, driver.seq == Statement.seq).where(driver.key == keys[0])
+        seq_column = driver.seq
+        for key in keys[1:]:
+            other = aliased(StatementIndex)
+            query = query.where(exists().where(other.seq == Statement.seq, other.key == key))
+    query = query.where(Statement.voided.is_(False))
+    if filters.since is not None:
+        query = query.where(Statement.stored > filters.since)
+    if filters.until is not None:
+        query = query.where(Statement.stored <= filters.until)
+    if filters.authority_ifi is not None:
+        query = query.where(Statement.authority_ifi == filters.authority_ifi)
+    if filters.ascending:
+        if after is not None:
+            query = query.where(seq_column > after)
+        if bound is not None:
+            query = query.where(seq_column <= bound)
+        query = query.order_by(seq_column.asc())
+    else:
+        if after is not None:
+            query = query.where(seq_column < after)
+        elif bound is not None:
+            query = query.where(seq_column <= bound)
+        query = query.order_by(seq_column.desc())
+    return [(row.seq, row.data) for row in session.execute(query.limit(limit))]
+
+
+def newest_seq(session: Session) -> int:
+    return session.scalar(select(Statement.seq).order_by(Statement.seq.desc()).limit(1)) or 0
+
+
+def iter_statements(session: Session, page_size: int = 200, **filters) -> Iterator[dict]:
+    """Every matching statement, walked page by page (constant memory)."""
+    limit = filters.pop("limit", None)
+    query_filters = make_filters(**filters)
+    bound = newest_seq(session)
+    after = None
+    count = 0
+    while True:
+        size = page_size if limit is None else min(page_size, limit - count)
+        if size <= 0:
+            return
+        page = select_page(session, query_filters, size, after, bound)
+        for seq, data in page:
+            yield data
+            after = seq
+        count += len(page)
+        if len(page) < size:
+            return
+
+
+def make_filters(
+    agent=None,
+    verb=None,
+    activity=None,
+    registration=None,
+    since=None,
+    until=None,
+    related_activities=False,
+    related_agents=False,
+    ascending=False,
+    authority_ifi=None,
+) -> Filters:
+    return Filters(
+        agent=agent,
+        verb=verb,
+        activity=activity,
+        registration=registration,
+        since=as_datetime(since),
+        until=as_datetime(until),
+        related_activities=related_activities,
+        related_agents=related_agents,
+        ascending=ascending,
+        authority_ifi=authority_ifi,
+    )
+
+
+def find_statement(session: Session, statement_id: str, voided: bool) -> dict | None:
+    """GET with statementId (voided=False) or voidedStatementId (voided=True)."""
+    row = session.execute(
+        select(Statement.data, Statement.voided).where(
+            Statement.statement_id == statement_id.lower()
+        )
+    ).first()
+    if row is None or row.voided != voided:
+        return None
+    return row.data
+
+
+# formats (Communication 2.1.3: exact, ids, canonical) ---------------------------------------
+def format_statement(statement: dict, fmt: str, languages: list[str] | None = None) -> dict:
+    if fmt == "exact":
+        return statement
+    statement = copy.deepcopy(statement)
+    if fmt == "ids":
+        _ids(statement)
+    elif fmt == "canonical":
+        _canonical(statement, languages or [])
+    return statement
+
+
+def _ids(body: dict):
+    for key in ("actor", "authority"):
+        if key in body:
+            body[key] = identity_only(body[key])
+    body["verb"] = {"id": body["verb"]["id"]}
+    obj = body["object"]
+    object_type = obj.get("objectType", "Activity")
+    if object_type == "Activity":
+        body["object"] = (
+            {"objectType": "Activity", "id": obj["id"]}
+            if "objectType" in obj
+            else {"id": obj["id"]}
+        )
+    elif object_type in ("Agent", "Group"):
+        body["object"] = identity_only(obj)
+    elif object_type == "SubStatement":
+        _ids(obj)
+    context = body.get("context")
+    if context:
+        for key in ("instructor", "team"):
+            if key in context:
+                context[key] = identity_only(context[key])
+        activities = context.get("contextActivities")
+        if activities:
+            for kind, items in activities.items():
+                if isinstance(items, dict):
+                    items = [items]
+                activities[kind] = [{"id": item["id"]} for item in items]
+
+
+def pick_language(language_map: dict, languages: list[str]) -> dict:
+    if not language_map:
+        return language_map
+    for wanted in languages:
+        for tag, text in language_map.items():
+            if tag.lower() == wanted.lower() or tag.lower().split("-")[0] == wanted.lower():
+                return {tag: text}
+    tag = next(iter(language_map))
+    return {tag: language_map[tag]}
+
+
+def _canonical(value, languages: list[str]):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if (
+                key in ("display", "name", "description")
+                and isinstance(item, dict)
+                and all(isinstance(v, str) for v in item.values())
+            ):
+                value[key] = pick_language(item, languages)
+                continue
+            if key != "extensions":
+                _canonical(item, languages)
+    elif isinstance(value, list):
+        for item in value:
+            _canonical(item, languages)
+
+
+def parse_accept_language(header: str | None) -> list[str]:
+    if not header:
+        return []
+    weighted = []
+    for i, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag and tag != "*":
+            weighted.append((-quality, i, tag))
+    return [tag for _, _, tag in sorted(weighted)]

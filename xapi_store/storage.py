@@ -1,0 +1,336 @@
+"""Writing statements: LRS-set properties, idempotence, voiding and the filter index."""
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from .agents import actor_ifis, authority_ifi
+from .errors import Conflict, ValidationError
+from .models import ActivityDefinition, Attachment, Statement, StatementIndex
+from .validation import VOIDED_VERB, parse_timestamp, validate_statement
+
+DEFAULT_AUTHORITY = {
+    "objectType": "Agent",
+    "account": {"homePage": "urn:taawun:lrs", "name": "taawun-lms"},
+}
+# Properties the LRS sets or that do not take part in statement comparison (Data 2.3.1? and
+# Communication 2.1.1: same id + same statement is not a conflict).
+IGNORED_IN_COMPARISON = ("authority", "stored", "version", "attachments", "id")
+
+
+def now_ms() -> datetime:
+    """Now, cut to the millisecond: `stored` is shown with milliseconds, since/until match it."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def format_time(moment: datetime) -> str:
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )
+
+
+def index_key(kind: str, value: str) -> str:
+    key = f"{kind}:{value}"
+    if len(key) > 200:
+        key = f"{kind}#" + hashlib.sha256(value.encode()).hexdigest()
+    return key
+
+
+def _activities(items) -> list[dict]:
+    if isinstance(items, dict):
+        return [items]
+    return list(items or ())
+
+
+def _body_keys(body: dict, keys: set[str], direct: bool):
+    """Keys of actor/verb/object/context of a statement or substatement."""
+    actor = body["actor"]
+    obj = body["object"]
+    agent_kinds = ("A", "a") if direct else ("a",)
+    activity_kinds = ("C", "c") if direct else ("c",)
+    for ifi in actor_ifis(actor):
+        keys.update(index_key(k, ifi) for k in agent_kinds)
+    object_type = obj.get("objectType", "Activity")
+    if object_type in ("Agent", "Group"):
+        for ifi in actor_ifis(obj):
+            keys.update(index_key(k, ifi) for k in agent_kinds)
+    elif object_type == "Activity":
+        keys.update(index_key(k, obj["id"]) for k in activity_kinds)
+    elif object_type == "SubStatement":
+        _body_keys(obj, keys, direct=False)
+    if direct:
+        keys.add(index_key("V", body["verb"]["id"]))
+    context = body.get("context") or {}
+    if direct and "registration" in context:
+        keys.add(index_key("R", context["registration"].lower()))
+    for key in ("instructor", "team"):
+        if key in context:
+            keys.update(index_key("a", ifi) for ifi in actor_ifis(context[key]))
+    for item in context.get("contextAgents") or ():
+        keys.update(index_key("a", ifi) for ifi in actor_ifis(item["agent"]))
+    for item in context.get("contextGroups") or ():
+        keys.update(index_key("a", ifi) for ifi in actor_ifis(item["group"]))
+    for items in (context.get("contextActivities") or {}).values():
+        keys.update(index_key("c", activity["id"]) for activity in _activities(items))
+
+
+def index_keys(statement: dict) -> set[str]:
+    """The filter keys of a statement (Communication 2.1.3): A/a agent (direct/related),
+    C/c activity (direct/related), V verb, R registration."""
+    keys: set[str] = set()
+    _body_keys(statement, keys, direct=True)
+    if "authority" in statement:
+        keys.update(index_key("a", ifi) for ifi in actor_ifis(statement["authority"]))
+    return keys
+
+
+def comparable(statement: dict) -> dict:
+    """A statement without the properties that do not make two statements different."""
+    data = {k: v for k, v in statement.items() if k not in IGNORED_IN_COMPARISON}
+    if "timestamp" in data:
+        data["timestamp"] = parse_timestamp(data["timestamp"], "timestamp").timestamp()
+    return data
+
+
+def same_statement(stored: dict, incoming: dict) -> bool:
+    left, right = comparable(stored), comparable(incoming)
+    if "timestamp" not in incoming:
+        left.pop("timestamp", None)
+    return json.dumps(left, sort_keys=True) == json.dumps(right, sort_keys=True)
+
+
+def validate_batch(statements, version: str = "1.0.3") -> list[dict]:
+    if isinstance(statements, dict):
+        validate_statement(statements, "statement", version)
+        return [statements]
+    if not isinstance(statements, list):
+        raise ValidationError("statements: must be a statement or an array of statements")
+    for i, statement in enumerate(statements):
+        validate_statement(statement, f"statements[{i}]", version)
+    return statements
+
+
+def store_statements(
+    session: Session,
+    statements,
+    authority: dict | None = None,
+    version: str = "1.0.3",
+    attachments: dict[str, tuple[str, bytes]] | None = None,
+    validated: bool = False,
+) -> list[str]:
+    """Validate and add statements to the session (no commit); return their ids in order.
+
+    `attachments` maps sha2 to (content type, body) for attachments sent in the request.
+    """
+    if not validated:
+        statements = validate_batch(statements, version)
+    authority = authority or DEFAULT_AUTHORITY
+    ids: list[str] = []
+    seen: dict[str, dict] = {}
+    for i, statement in enumerate(statements):
+        statement_id = statement.get("id") or str(uuid.uuid4())
+        lowered = statement_id.lower()
+        if lowered in seen:
+            raise ValidationError(f"statements[{i}].id: appears twice in the batch")
+        seen[lowered] = statement
+        ids.append(statement_id)
+    existing = {}
+    if seen:
+        rows = session.execute(
+            select(Statement.statement_id, Statement.data).where(
+                Statement.statement_id.in_(list(seen))
+            )
+        )
+        existing = {row.statement_id: row.data for row in rows}
+    new = []
+    for statement_id, statement in zip(ids, statements, strict=True):
+        lowered = statement_id.lower()
+        if lowered in existing:
+            if not same_statement(existing[lowered], statement):
+                raise Conflict(
+                    f"statement {statement_id}: another statement with this id is stored", 409
+                )
+            continue
+        new.append((statement_id, statement))
+    if not new:
+        return ids
+    _check_voiding(session, [s for _, s in new], seen)
+    stored = now_ms()
+    stored_text = format_time(stored)
+    authority_name = authority_ifi(authority)
+    default_version = "2.0.0" if version.startswith("2.") else "1.0.0"
+    rows = []
+    for statement_id, statement in new:
+        data = dict(statement)
+        data["id"] = statement_id
+        data["stored"] = stored_text
+        data.setdefault("timestamp", stored_text)
+        data["authority"] = authority
+        data.setdefault("version", default_version)
+        obj = data["object"]
+        rows.append(
+            Statement(
+                statement_id=statement_id.lower(),
+                stored=stored,
+                voided=False,
+                object_ref=obj["id"].lower() if obj.get("objectType") == "StatementRef" else None,
+                authority_ifi=authority_name,
+                data=data,
+            )
+        )
+    session.add_all(rows)
+    session.flush()
+    index_rows(session, rows)
+    _apply_voiding(session, rows)
+    remember_definitions(session, [row.data for row in rows])
+    if attachments:
+        store_attachments(session, attachments)
+    return ids
+
+
+def _check_voiding(session: Session, statements: list[dict], batch: dict[str, dict]):
+    """A voiding statement cannot target another voiding statement (Data 2.3.2)."""
+    targets = {
+        s["object"]["id"].lower(): i
+        for i, s in enumerate(statements)
+        if s["verb"]["id"] == VOIDED_VERB
+    }
+    if not targets:
+        return
+    for target, i in targets.items():
+        if target in batch and batch[target]["verb"]["id"] == VOIDED_VERB:
+            raise ValidationError(f"statements[{i}].object: a voiding statement cannot be voided")
+    rows = session.execute(
+        select(Statement.statement_id, Statement.data["verb"]["id"].as_string()).where(
+            Statement.statement_id.in_(list(targets))
+        )
+    )
+    for statement_id, verb in rows:
+        if verb == VOIDED_VERB:
+            raise ValidationError(
+                f"statements[{targets[statement_id]}].object: a voiding statement cannot be voided"
+            )
+
+
+def index_rows(session: Session, rows: list[Statement]):
+    keys_by_id = {row.statement_id: index_keys(row.data) for row in rows}
+    # A statement referring to another (StatementRef) meets the filters its target meets
+    # (Communication 2.1.3, "Filter Conditions for StatementRefs").
+    refs = {row.object_ref for row in rows if row.object_ref}
+    if refs:
+        outside = refs - keys_by_id.keys()
+        if outside:
+            found = session.execute(
+                select(Statement.statement_id, StatementIndex.key)
+                .join(StatementIndex, StatementIndex.seq == Statement.seq)
+                .where(Statement.statement_id.in_(list(outside)))
+            )
+            for statement_id, key in found:
+                keys_by_id.setdefault(statement_id, set()).add(key)
+        for row in rows:
+            if row.object_ref and row.object_ref in keys_by_id:
+                keys_by_id[row.statement_id] |= keys_by_id[row.object_ref]
+    values = [{"key": key, "seq": row.seq} for row in rows for key in keys_by_id[row.statement_id]]
+    # Statements stored earlier that refer to these ones now meet their filters too.
+    referrers = session.execute(
+        select(Statement.seq, Statement.object_ref).where(
+            Statement.object_ref.in_(list(keys_by_id)),
+            Statement.seq.not_in([row.seq for row in rows]),
+        )
+    ).all()
+    for seq, ref in referrers:
+        have = set(session.scalars(select(StatementIndex.key).where(StatementIndex.seq == seq)))
+        values += [{"key": key, "seq": seq} for key in keys_by_id[ref] - have]
+    if values:
+        session.execute(insert(StatementIndex), values)
+
+
+def _apply_voiding(session: Session, rows: list[Statement]):
+    targets = [
+        row.object_ref for row in rows if row.object_ref and row.data["verb"]["id"] == VOIDED_VERB
+    ]
+    if targets:
+        session.execute(
+            update(Statement)
+            .where(Statement.statement_id.in_(targets))
+            .where(Statement.data["verb"]["id"].as_string() != VOIDED_VERB)
+            .values(voided=True)
+            .execution_options(synchronize_session=False)
+        )
+    # A voiding statement stored before its target still voids it.
+    voided_late = session.scalars(
+        select(Statement.object_ref).where(
+            Statement.object_ref.in_([row.statement_id for row in rows]),
+            Statement.data["verb"]["id"].as_string() == VOIDED_VERB,
+        )
+    ).all()
+    for row in rows:
+        if row.statement_id in voided_late and row.data["verb"]["id"] != VOIDED_VERB:
+            row.voided = True
+
+
+def store_attachments(session: Session, attachments: dict[str, tuple[str, bytes]]):
+    """Keep each attachment body once, whatever the number of statements that use it."""
+    if not attachments:
+        return
+    have = set(
+        session.scalars(select(Attachment.sha2).where(Attachment.sha2.in_(list(attachments))))
+    )
+    for sha2, (content_type, body) in attachments.items():
+        if sha2 not in have:
+            session.add(Attachment(sha2=sha2, content_type=content_type, body=body))
+
+
+def activity_hash(activity_id: str) -> str:
+    return hashlib.sha256(activity_id.encode()).hexdigest()
+
+
+def _defined_activities(body: dict, found: dict[str, dict]):
+    obj = body["object"]
+    candidates = []
+    if obj.get("objectType", "Activity") == "Activity":
+        candidates.append(obj)
+    elif obj.get("objectType") == "SubStatement":
+        _defined_activities(obj, found)
+    for items in ((body.get("context") or {}).get("contextActivities") or {}).values():
+        candidates += _activities(items)
+    for activity in candidates:
+        if activity.get("definition"):
+            found.setdefault(activity["id"], {}).update(activity["definition"])
+
+
+def remember_definitions(session: Session, statements: list[dict]):
+    """Keep the newest definition of each activity seen (Communication 2.5: activities)."""
+    found: dict[str, dict] = {}
+    for statement in statements:
+        _defined_activities(statement, found)
+    if not found:
+        return
+    hashes = {activity_hash(activity_id): activity_id for activity_id in found}
+    rows = {
+        row.id_hash: row
+        for row in session.scalars(
+            select(ActivityDefinition).where(ActivityDefinition.id_hash.in_(list(hashes)))
+        )
+    }
+    for id_hash, activity_id in hashes.items():
+        row = rows.get(id_hash)
+        if row is None:
+            session.add(
+                ActivityDefinition(
+                    id_hash=id_hash, activity_id=activity_id, definition=found[activity_id]
+                )
+            )
+        else:
+            merged = dict(row.definition)
+            for key, value in found[activity_id].items():
+                if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                    merged[key] = {**merged[key], **value}
+                else:
+                    merged[key] = value
+            row.definition = merged
