@@ -349,7 +349,7 @@ def put_state(
         agent=tincan.Agent(agent),
         id=state_id,
         registration=registration,
-        content=body,
+        content=bytearray(body),
         content_type="application/json",
     )
     response = _remote_lrs().save_state(document)

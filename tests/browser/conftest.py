@@ -41,7 +41,9 @@ class LiveServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.thread.join(timeout=5)
-        self.app.extensions["db_engine"].dispose()
+        for name in ("db_engine", "xapi_store_engine"):
+            if name in self.app.extensions:
+                self.app.extensions[name].dispose()
 
 
 def browser_app(tmp_path, **config):
