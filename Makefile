@@ -14,7 +14,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
-	$(PY) -m lms.i18n compile
+	$(PY) -c 'from lms.i18n import compile_catalogs as c; print(f"compiled {c()} catalogs")'
 
 run: install
 	$(LMS) init-db
