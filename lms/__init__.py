@@ -51,7 +51,7 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from lms import cli, xapi
+    from lms import cli, courses, xapi
     from lms.admin.views import bp as admin_bp
     from lms.auth.views import bp as auth_bp
     from lms.main import views as main
@@ -63,6 +63,7 @@ def _register_core(app: Flask) -> None:
     app.register_error_handler(Exception, main.handle_unexpected_error)
     cli.register(app)
     xapi.init_app(app)
+    courses.init_app(app)
     _register_menu(app)
 
     @app.context_processor

@@ -1,0 +1,324 @@
+"""`lms load-content`: every fault named with file and line, nothing half-loaded, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.courses.models import Course, CourseAsset, Page
+from tests.lms.courses.fixtures import line_of, replace_in, write_course
+
+
+def load(runner, folder):
+    return runner.invoke(args=["load-content", str(folder)])
+
+
+def count(app, model):
+    with app.app_context():
+        return app.extensions["db_session"]().scalar(select(func.count()).select_from(model))
+
+
+def test_a_valid_course_loads_with_pages_assets_and_quiz(app, runner, tmp_path):
+    write_course(tmp_path, "valid-one")
+    result = load(runner, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "valid-one: loaded" in result.output
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        course = session.get(Course, "valid-one")
+        assert [m.id for m in course.modules] == ["start", "next"]
+        page = course.modules[0].pages[0]
+        assert page.title["ar"] == "01-start 01-first ar"
+        assert (
+            '<img alt="A circle fr" src="/courses/valid-one/assets/01-start/images/circle.svg?v='
+            in page.html["fr"]
+        )
+        assert [q["type"] for q in course.modules[0].quiz["questions"]] == [
+            "single",
+            "multiple",
+            "truefalse",
+            "ordering",
+            "matching",
+            "numeric",
+        ]
+        assert "<strong>Talk</strong>" in course.modules[0].activity["instructions"]["en"]
+        assert session.get(CourseAsset, ("valid-one", "01-start/images/circle.svg")) is not None
+
+
+def test_loading_twice_changes_nothing(app, runner, tmp_path):
+    write_course(tmp_path, "twice")
+    assert load(runner, tmp_path).exit_code == 0
+    with app.app_context():
+        before = app.extensions["db_session"]().get(Course, "twice").loaded_at
+    result = load(runner, tmp_path)
+    assert result.exit_code == 0 and "twice: unchanged" in result.output
+    with app.app_context():
+        assert app.extensions["db_session"]().get(Course, "twice").loaded_at == before
+
+
+def test_a_changed_course_is_replaced(app, runner, tmp_path):
+    folder = write_course(tmp_path, "changing")
+    assert load(runner, tmp_path).exit_code == 0
+    replace_in(folder / "01-start" / "01-first.en.md", "Some text in en.", "New text.")
+    result = load(runner, tmp_path)
+    assert "changing: loaded" in result.output
+    with app.app_context():
+        page = app.extensions["db_session"]().get(Page, ("changing", "start", "01-first"))
+        assert "New text." in page.html["en"]
+
+
+def faults_of(runner, root):
+    result = load(runner, root)
+    assert result.exit_code != 0
+    assert "nothing was loaded" in result.output
+    return result.output
+
+
+FAULTS = [
+    # (what to break, file relative to the course, old, new, fragment on the faulty line, problem)
+    (
+        "missing language",
+        "course.toml",
+        'ar = "ملخص"\n',
+        "",
+        "[summary]",
+        "summary: missing language ar",
+    ),
+    (
+        "unknown type",
+        "01-start/quiz.toml",
+        'type = "numeric"',
+        'type = "essay"',
+        'type = "essay"',
+        "unknown question type 'essay'",
+    ),
+    (
+        "no right answer",
+        "01-start/quiz.toml",
+        'id = "members", correct = true,',
+        'id = "members",',
+        "choices = [",
+        "exactly one right answer",
+    ),
+    (
+        "duplicate question id",
+        "01-start/quiz.toml",
+        'id = "why"',
+        'id = "owner"',
+        None,
+        "duplicate question id 'owner'",
+    ),
+    (
+        "duplicate choice id",
+        "01-start/quiz.toml",
+        'id = "state"',
+        'id = "members"',
+        None,
+        "duplicate id 'members' in choices",
+    ),
+    (
+        "module missing",
+        "course.toml",
+        '"01-start"',
+        '"01-gone"',
+        "modules =",
+        "module '01-gone' is listed but its folder is missing",
+    ),
+    (
+        "page missing",
+        "01-start/module.toml",
+        '"02-second"',
+        '"03-third"',
+        "pages =",
+        "page '03-third' is missing in language fr",
+    ),
+    (
+        "too few pages",
+        "01-start/module.toml",
+        ', "02-second"',
+        "",
+        "pages =",
+        "1 pages listed, a module has 2 to 6",
+    ),
+    (
+        "unknown prerequisite",
+        "course.toml",
+        "prerequisites = []",
+        'prerequisites = ["nowhere"]',
+        "prerequisites",
+        "unknown prerequisite 'nowhere'",
+    ),
+    (
+        "broken picture",
+        "01-start/01-first.fr.md",
+        "images/circle.svg",
+        "images/square.svg",
+        "square.svg",
+        "broken picture: 'images/square.svg' does not exist",
+    ),
+    (
+        "picture without alt",
+        "01-start/01-first.en.md",
+        "[A circle en]",
+        "[]",
+        "![](",
+        "has no alt text",
+    ),
+    (
+        "broken download",
+        "01-start/02-second.en.md",
+        "Some text in en.",
+        "[Worksheet](../files/sheet.csv)",
+        "Worksheet",
+        "broken link: '../files/sheet.csv' does not exist",
+    ),
+    (
+        "page without title",
+        "01-start/02-second.ar.md",
+        "# ",
+        "",
+        None,
+        "the first line must be the title",
+    ),
+    (
+        "invalid toml",
+        "02-next/module.toml",
+        'pages = ["01-first"',
+        'pages = ["01-first" "x"',
+        None,
+        "invalid TOML",
+    ),
+    (
+        "bad level",
+        "course.toml",
+        'level = "beginner"',
+        'level = "expert"',
+        "level =",
+        "level: must be one of",
+    ),
+    (
+        "numeric without answer",
+        "01-start/quiz.toml",
+        "answer = 1000\n",
+        "",
+        None,
+        "no right answer (answer = a number)",
+    ),
+    (
+        "truefalse without answer",
+        "01-start/quiz.toml",
+        "answer = true\n",
+        "",
+        None,
+        "no right answer (answer = true or false)",
+    ),
+    (
+        "ordering with two items",
+        "01-start/quiz.toml",
+        '  { id = "vote", text = { fr = "Vote (fr)", en = "Vote", ar = "Vote (ar)" } },\n',
+        "",
+        "items = [",
+        "ordering needs 3 to 6 items",
+    ),
+    (
+        "activity kind",
+        "02-next/activity.toml",
+        'kind = "group"',
+        'kind = "party"',
+        "kind =",
+        "kind: must be one of",
+    ),
+    ("activity missing", "02-next/activity.toml", None, None, None, "file is missing"),
+    (
+        "course id is not the folder",
+        "course.toml",
+        'id = "broken"',
+        'id = "other"',
+        'id = "other"',
+        "must be the folder name",
+    ),
+    (
+        "duplicate module id",
+        "02-next/module.toml",
+        'id = "next"',
+        'id = "start"',
+        None,
+        "duplicate module id 'start'",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", FAULTS, ids=[c[0] for c in FAULTS])
+def test_each_fault_is_reported_with_file_and_line_and_nothing_loads(app, runner, tmp_path, case):
+    _name, relative, old, new, fragment, problem = case
+    folder = write_course(tmp_path, "broken")
+    path = folder / relative
+    if old is None:
+        path.unlink()
+    else:
+        replace_in(path, old, new)
+    courses_before = count(app, Course)
+    output = faults_of(runner, tmp_path)
+    line = line_of(path, fragment) if fragment else None
+    expected_prefix = f"{path}:{line}:" if line else f"{path}:"
+    lines = [out for out in output.splitlines() if out.startswith(expected_prefix)]
+    assert lines, output
+    if problem:
+        assert any(problem in out for out in lines), output
+    assert count(app, Course) == courses_before
+
+
+def test_a_multiple_choice_question_without_right_answer_is_refused(runner, tmp_path):
+    folder = write_course(tmp_path, "broken")
+    quiz = folder / "01-start" / "quiz.toml"
+    replace_in(quiz, 'id = "price", correct = true,', 'id = "price",')
+    replace_in(quiz, 'id = "press", correct = true,', 'id = "press",')
+    output = faults_of(runner, tmp_path)
+    line = (
+        line_of(
+            quiz,
+            "choices = [",
+        )
+        if False
+        else line_of(quiz, '"price"') - 1
+    )
+    assert f"{quiz}:{line}: question 'why': no right answer" in output
+
+
+def test_invalid_toml_names_the_line_of_the_syntax_error(runner, tmp_path):
+    folder = write_course(tmp_path, "broken")
+    replace_in(folder / "course.toml", "estimated_minutes = 60", "estimated_minutes = = 60")
+    output = faults_of(runner, tmp_path)
+    assert f"{folder / 'course.toml'}:5: invalid TOML" in output
+
+
+def test_a_fault_in_one_course_loads_no_course(app, runner, tmp_path):
+    write_course(tmp_path, "fine-course")
+    bad = write_course(tmp_path, "bad-course")
+    (bad / "01-start" / "quiz.toml").write_text("", encoding="utf-8")
+    output = faults_of(runner, tmp_path)
+    assert "at least 5 are needed" in output
+    with app.app_context():
+        assert app.extensions["db_session"]().get(Course, "fine-course") is None
+
+
+def test_a_missing_folder_is_a_clear_error(runner, tmp_path):
+    result = load(runner, tmp_path / "nowhere")
+    assert result.exit_code != 0 and "no such folder" in result.output
+
+
+def test_the_real_content_loads(app, runner):
+    from pathlib import Path
+
+    content = Path(__file__).resolve().parents[3] / "content"
+    result = load(runner, content)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        ids = [
+            c.id
+            for c in app.extensions["db_session"]().scalars(
+                select(Course).order_by(Course.position)
+            )
+        ]
+    real = ["think-coop", "start-coop", "my-coop"]
+    assert [i for i in ids if i in real] == real
