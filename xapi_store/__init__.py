@@ -1,5 +1,7 @@
 """Taawun's Learning Record Store (xAPI 1.0.3 and 2.0.0), hosted in a Flask app or standalone."""
 
+import os
+
 from flask import Flask
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -45,6 +47,9 @@ def create_app(database_url: str, create_tables: bool = True) -> Flask:
     from .models import Base
 
     app = Flask(__name__)
+    app.config["XAPI_VERSION_WITHOUT_HEADER"] = os.environ.get(
+        "XAPI_VERSION_WITHOUT_HEADER", "1.0.3"
+    )
     engine = make_engine(database_url)
     if create_tables:
         Base.metadata.create_all(engine)

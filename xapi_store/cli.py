@@ -5,7 +5,7 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import auth, transfer
 from .errors import XAPIError
@@ -65,6 +65,7 @@ def revoke_client(key):
 
 
 @click.command("export")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def export_command(path):
     """Write every statement, attachment and document to PATH as JSON lines."""
@@ -77,6 +78,7 @@ def export_command(path):
 
 
 @click.command("import")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_command(path):
     """Load an export; a bad line is named and nothing is imported."""

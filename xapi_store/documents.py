@@ -57,9 +57,10 @@ def list_document_ids(
     return list(session.scalars(query.order_by(Document.id)))
 
 
-def check_preconditions(document: Document | None, if_match, if_none_match, required: bool):
-    """If-Match / If-None-Match (Communication 3.1); 412 when they fail, 409 when a profile
-    is overwritten without either (`required`)."""
+def check_preconditions(document: Document | None, if_match, if_none_match, required=None):
+    """If-Match / If-None-Match (Communication 3.1); 412 when they fail. `required`: None,
+    "existing" (409 when an existing document is overwritten without either header) or
+    "always" (also 400 when a new one is created without them)."""
     if if_match is not None:
         tags = {tag.strip().strip('"') for tag in if_match.split(",")}
         if document is None or ("*" not in tags and document.etag not in tags):
@@ -68,8 +69,11 @@ def check_preconditions(document: Document | None, if_match, if_none_match, requ
         tags = {tag.strip().strip('"') for tag in if_none_match.split(",")}
         if document is not None and ("*" in tags or document.etag in tags):
             raise PreconditionFailed("If-None-Match: the document already exists")
-    if required and document is not None and if_match is None and if_none_match is None:
-        raise Conflict("If-Match or If-None-Match is required to change an existing document")
+    if required and if_match is None and if_none_match is None:
+        if document is not None:
+            raise Conflict("If-Match or If-None-Match is required to change an existing document")
+        if required == "always":
+            raise ValidationError("If-Match or If-None-Match: one is required to PUT a profile")
 
 
 def put_document(
@@ -84,11 +88,11 @@ def put_document(
     merge: bool = False,
     if_match=None,
     if_none_match=None,
-    require_precondition: bool = False,
+    require_precondition: str | None = None,
 ) -> Document:
     """PUT replaces a document; POST (`merge`) merges JSON objects (Communication 2.2)."""
     document = get_document(session, kind, activity_id, agent, registration, document_id)
-    check_preconditions(document, if_match, if_none_match, require_precondition and not merge)
+    check_preconditions(document, if_match, if_none_match, None if merge else require_precondition)
     if merge and document is not None:
         body = merge_json(document, body, content_type)
         content_type = "application/json"
@@ -135,7 +139,7 @@ def delete_document(
     session: Session, kind, activity_id, agent, registration, document_id, if_match=None
 ) -> bool:
     document = get_document(session, kind, activity_id, agent, registration, document_id)
-    check_preconditions(document, if_match, None, False)
+    check_preconditions(document, if_match, None)
     if document is None:
         return False
     session.delete(document)

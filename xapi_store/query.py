@@ -179,11 +179,7 @@ def _ids(body: dict):
     obj = body["object"]
     object_type = obj.get("objectType", "Activity")
     if object_type == "Activity":
-        body["object"] = (
-            {"objectType": "Activity", "id": obj["id"]}
-            if "objectType" in obj
-            else {"id": obj["id"]}
-        )
+        body["object"] = {"id": obj["id"]}
     elif object_type in ("Agent", "Group"):
         body["object"] = identity_only(obj)
     elif object_type == "SubStatement":

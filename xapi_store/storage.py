@@ -2,10 +2,13 @@
 
 import hashlib
 import json
+import re
 import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .agents import actor_ifis, authority_ifi
@@ -91,10 +94,19 @@ def index_keys(statement: dict) -> set[str]:
 
 def comparable(statement: dict) -> dict:
     """A statement without the properties that do not make two statements different."""
-    data = {k: v for k, v in statement.items() if k not in IGNORED_IN_COMPARISON}
+    data = {k: v for k, v in normalise(dict(statement)).items() if k not in IGNORED_IN_COMPARISON}
     if "timestamp" in data:
         data["timestamp"] = parse_timestamp(data["timestamp"], "timestamp").timestamp()
+    for body in (data, data.get("object") or {}):
+        duration = (body.get("result") or {}).get("duration")
+        if isinstance(duration, str):
+            body["result"] = {**body["result"], "duration": hundredths(duration)}
     return data
+
+
+def hundredths(duration: str) -> str:
+    """A duration cut to 0.01 s: finer precision is not compared (xAPI 2.0, 4.2.7)."""
+    return re.sub(r"(\d+)[.,](\d+)S$", lambda m: f"{m[1]}.{m[2][:2].ljust(2, '0')}S", duration)
 
 
 def same_statement(stored: dict, incoming: dict) -> bool:
@@ -104,15 +116,27 @@ def same_statement(stored: dict, incoming: dict) -> bool:
     return json.dumps(left, sort_keys=True) == json.dumps(right, sort_keys=True)
 
 
+def normalise(statement: dict) -> dict:
+    """Single context activities become arrays, as the LRS returns them (Data 2.4.6.2)."""
+    for body in (statement, statement.get("object") or {}):
+        activities = (body.get("context") or {}).get("contextActivities")
+        if activities and any(isinstance(v, dict) for v in activities.values()):
+            body["context"] = {
+                **body["context"],
+                "contextActivities": {k: _activities(v) for k, v in activities.items()},
+            }
+    return statement
+
+
 def validate_batch(statements, version: str = "1.0.3") -> list[dict]:
     if isinstance(statements, dict):
         validate_statement(statements, "statement", version)
-        return [statements]
+        return [normalise(dict(statements))]
     if not isinstance(statements, list):
         raise ValidationError("statements: must be a statement or an array of statements")
     for i, statement in enumerate(statements):
         validate_statement(statement, f"statements[{i}]", version)
-    return statements
+    return [normalise(dict(statement)) for statement in statements]
 
 
 def store_statements(
@@ -301,7 +325,20 @@ def _defined_activities(body: dict, found: dict[str, dict]):
         candidates += _activities(items)
     for activity in candidates:
         if activity.get("definition"):
-            found.setdefault(activity["id"], {}).update(activity["definition"])
+            found[activity["id"]] = merge_definition(
+                found.get(activity["id"], {}), activity["definition"]
+            )
+
+
+def merge_definition(old: dict, new: dict) -> dict:
+    """Newer values win, language maps are merged so every language seen is kept."""
+    merged = dict(old)
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
 
 
 def remember_definitions(session: Session, statements: list[dict]):
@@ -312,25 +349,28 @@ def remember_definitions(session: Session, statements: list[dict]):
     if not found:
         return
     hashes = {activity_hash(activity_id): activity_id for activity_id in found}
-    rows = {
-        row.id_hash: row
-        for row in session.scalars(
-            select(ActivityDefinition).where(ActivityDefinition.id_hash.in_(list(hashes)))
-        )
-    }
-    for id_hash, activity_id in hashes.items():
-        row = rows.get(id_hash)
-        if row is None:
-            session.add(
-                ActivityDefinition(
-                    id_hash=id_hash, activity_id=activity_id, definition=found[activity_id]
-                )
+    known = dict(
+        session.execute(
+            select(ActivityDefinition.id_hash, ActivityDefinition.definition).where(
+                ActivityDefinition.id_hash.in_(list(hashes))
             )
-        else:
-            merged = dict(row.definition)
-            for key, value in found[activity_id].items():
-                if isinstance(value, dict) and isinstance(merged.get(key), dict):
-                    merged[key] = {**merged[key], **value}
-                else:
-                    merged[key] = value
-            row.definition = merged
+        ).all()
+    )
+    rows = []
+    # Sorted, and only changed definitions written: concurrent batches about the same
+    # activities then neither deadlock nor queue on the same rows.
+    for id_hash in sorted(hashes):
+        activity_id = hashes[id_hash]
+        merged = merge_definition(known.get(id_hash, {}), found[activity_id])
+        if merged != known.get(id_hash):
+            rows.append({"id_hash": id_hash, "activity_id": activity_id, "definition": merged})
+    if rows:
+        upsert = _insert_for(session)(ActivityDefinition).values(rows)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=["id_hash"], set_={"definition": upsert.excluded.definition}
+        )
+        session.execute(upsert)
+
+
+def _insert_for(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert

@@ -24,10 +24,11 @@ TIMESTAMP_RE = re.compile(
     r"^(\d{4})-?(\d{2})-?(\d{2})T(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?"
     r"(Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
+# ISO 8601 duration; weeks (PnW) stand alone, they do not combine with other units.
 DURATION_RE = re.compile(
-    r"^P(?=\d|T\d)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?"
+    r"^P(?:\d+(?:[.,]\d+)?W|(?=\d|T\d)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?"
     r"(?:\d+(?:[.,]\d+)?D)?(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?"
-    r"(?:\d+(?:[.,]\d+)?S)?)?$"
+    r"(?:\d+(?:[.,]\d+)?S)?)?)$"
 )
 VERSION_RE = re.compile(r"^(1\.0(\.\d+)?|2\.0(\.\d+)?)$")
 
@@ -249,7 +250,7 @@ class Validator:
         if "extensions" in value:
             check_extensions(value["extensions"], f"{path}.extensions")
         kind = value.get("interactionType")
-        if kind is not None and kind not in INTERACTION_TYPES:
+        if kind is not None and (not isinstance(kind, str) or kind not in INTERACTION_TYPES):
             fail(f"{path}.interactionType", f"must be one of {', '.join(INTERACTION_TYPES)}")
         if "correctResponsesPattern" in value:
             if kind is None:
@@ -503,8 +504,10 @@ class Validator:
     def authority(self, value, path: str):
         self.actor(value, path)
         if value.get("objectType") == "Group":
-            members = value.get("member", [])
-            if len(members) != 2:
+            # Data 2.4.9: a Group authority is the OAuth pair: anonymous, two Agents.
+            if any(key in value for key in ("mbox", "mbox_sha1sum", "openid", "account")):
+                fail(path, "an authority Group must be anonymous (OAuth consumer and user)")
+            if len(value.get("member", [])) != 2:
                 fail(f"{path}.member", "an authority Group has exactly two Agents (OAuth)")
 
 
