@@ -29,4 +29,8 @@ def render_markdown(text: str | None, extensions: tuple[str, ...] = ("tables",))
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+    # Wide tables scroll inside their own box instead of widening a phone screen.
+    clean = clean.replace("<table>", '<div class="table-wrap"><table>').replace(
+        "</table>", "</table></div>"
+    )
     return Markup(clean)  # noqa: S704 (sanitised by nh3 just above)

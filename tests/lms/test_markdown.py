@@ -14,3 +14,8 @@ def test_markdown_drops_scripts_handlers_and_javascript_links():
         '<script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[x](javascript:alert(3))'
     )
     assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+
+
+def test_tables_scroll_in_their_own_box_on_a_phone():
+    html = render_markdown("| a | b |\n| --- | --- |\n| 1 | 2 |")
+    assert html.startswith('<div class="table-wrap"><table>') and html.endswith("</table></div>")
