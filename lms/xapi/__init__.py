@@ -10,6 +10,9 @@ from lms.xapi import recorder
 
 
 def init_app(app: Flask) -> None:
+    from lms.xapi.launch import bp as launch_bp
+
+    app.register_blueprint(launch_bp)
     group = AppGroup("xapi", help="Statements the LMS sends to its LRS.")
 
     @group.command("flush")
