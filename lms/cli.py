@@ -128,6 +128,7 @@ def serve(workers):
 
     app = current_app._get_current_object()
     bind = f"{app.config['HOST']}:{app.config['PORT']}"
+    engine = app.extensions["db_engine"]
 
     class Server(BaseApplication):
         def load_config(self):
@@ -135,6 +136,8 @@ def serve(workers):
             self.cfg.set("workers", workers)
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
+            # Connections must not be shared across forked workers.
+            self.cfg.set("post_fork", lambda _server, _worker: engine.dispose(close=False))
 
         def load(self):
             return app
