@@ -19,7 +19,7 @@ from flask_login import current_user
 from lms.config import DEFAULT_LANGUAGE, LANGUAGES, RTL_LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("lms", "xapi_store", "projects", "market")
+PACKAGES = ("lms", "projects", "market")  # the LRS speaks JSON in English only
 LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
 
 
