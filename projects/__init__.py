@@ -10,11 +10,17 @@ from lms.plugins import MenuEntry, PathStep, registry
 
 
 def init_app(app: Flask) -> None:
+    from projects import services
     from projects.views import bp
 
     app.register_blueprint(bp)
     reg = registry(app)
     reg.menu.append(MenuEntry("projects.index", _l("Project bank"), frozenset({"public"}), 40))
+    reg.menu.append(
+        MenuEntry(
+            "projects.review_list", _l("Projects to review"), frozenset({"coach", "admin"}), 45
+        )
+    )
     reg.path_steps.append(
         PathStep(
             key="project-bank",
@@ -26,3 +32,6 @@ def init_app(app: Flask) -> None:
             ),
         )
     )
+    # Read services for other plugins (they never import projects): plain dicts, stable keys.
+    reg.provide("projects.launched_for_user", services.launched_for_user)
+    reg.provide("projects.for_coach", services.for_coach)

@@ -59,6 +59,16 @@ VERBS: dict[str, tuple[str, dict[str, str]]] = {
         TAAWUN + "transitioned",
         {"en": "moved to a new state", "fr": "a changé l'état de", "ar": "غيّر حالة"},
     ),
+    "requested-changes": (
+        TAAWUN + "requested-changes",
+        {
+            "en": "requested changes to",
+            "fr": "a demandé des changements à",
+            "ar": "طلب تعديلات على",
+        },
+    ),
+    "qualified": (TAAWUN + "qualified", {"en": "qualified", "fr": "a retenu", "ar": "أهّل"}),
+    "incubated": (TAAWUN + "incubated", {"en": "incubated", "fr": "a incubé", "ar": "احتضن"}),
 }
 
 ACTIVITY = "http://adlnet.gov/expapi/activities/"

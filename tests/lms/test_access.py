@@ -9,7 +9,7 @@ from tests.conftest import make_test_app
 
 ROLES = ("learner", "trainer", "coach", "admin")
 EXEMPT_PREFIXES = ("/static/", "/xapi")  # the LRS has its own HTTP Basic auth, tested there
-DUMMY = {"int": 987654, "uuid": "00000000-0000-0000-0000-000000000000"}
+DUMMY = {"int": 987654, "integer": 987654, "uuid": "00000000-0000-0000-0000-000000000000"}
 
 
 def _routes(app):
