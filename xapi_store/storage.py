@@ -4,9 +4,10 @@ import hashlib
 import json
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -163,14 +164,7 @@ def store_statements(
             raise ValidationError(f"statements[{i}].id: appears twice in the batch")
         seen[lowered] = statement
         ids.append(statement_id)
-    existing = {}
-    if seen:
-        rows = session.execute(
-            select(Statement.statement_id, Statement.data).where(
-                Statement.statement_id.in_(list(seen))
-            )
-        )
-        existing = {row.statement_id: row.data for row in rows}
+    existing = _existing(session, list(seen))
     new = []
     for statement_id, statement in zip(ids, statements, strict=True):
         lowered = statement_id.lower()
@@ -198,23 +192,76 @@ def store_statements(
         data.setdefault("version", default_version)
         obj = data["object"]
         rows.append(
-            Statement(
+            NewStatement(
                 statement_id=statement_id.lower(),
-                stored=stored,
-                voided=False,
                 object_ref=obj["id"].lower() if obj.get("objectType") == "StatementRef" else None,
-                authority_ifi=authority_name,
                 data=data,
             )
         )
-    session.add_all(rows)
-    session.flush()
-    index_rows(session, rows)
+    referrers = _referrers(session, [row.statement_id for row in rows])
+    for row in rows:
+        # A voiding statement stored before its target still voids it.
+        row.voided = row.data["verb"]["id"] != VOIDED_VERB and any(
+            ref == row.statement_id and verb == VOIDED_VERB for _, ref, verb in referrers
+        )
+    seqs = session.execute(
+        insert(Statement).returning(Statement.seq, sort_by_parameter_order=True),
+        [
+            {
+                "statement_id": row.statement_id,
+                "stored": stored,
+                "voided": row.voided,
+                "object_ref": row.object_ref,
+                "authority_ifi": authority_name,
+                "data": row.data,
+            }
+            for row in rows
+        ],
+    ).scalars()
+    for row, seq in zip(rows, seqs, strict=True):
+        row.seq = seq
+    index_rows(session, rows, referrers)
     _apply_voiding(session, rows)
     remember_definitions(session, [row.data for row in rows])
     if attachments:
         store_attachments(session, attachments)
     return ids
+
+
+@dataclass
+class NewStatement:
+    statement_id: str
+    object_ref: str | None
+    data: dict
+    seq: int = 0
+    voided: bool = False
+
+
+def _existing(session: Session, ids: list[str]) -> dict[str, dict]:
+    """Stored statements among these ids (usually none: only their ids are read first)."""
+    if not ids:
+        return {}
+    found = list(
+        session.scalars(select(Statement.statement_id).where(Statement.statement_id.in_(ids)))
+    )
+    if not found:
+        return {}
+    rows = session.execute(
+        select(Statement.statement_id, Statement.data).where(Statement.statement_id.in_(found))
+    )
+    return {row.statement_id: row.data for row in rows}
+
+
+def _referrers(session: Session, ids: list[str]) -> list[tuple[int, str, str]]:
+    """(seq, target id, verb) of stored statements whose object is a StatementRef to `ids`."""
+    return [
+        tuple(row)
+        for row in session.execute(
+            select(
+                Statement.seq, Statement.object_ref, Statement.data["verb"]["id"].as_string()
+            ).where(Statement.object_ref.in_(ids))
+        )
+    ]
 
 
 def _check_voiding(session: Session, statements: list[dict], batch: dict[str, dict]):
@@ -241,7 +288,9 @@ def _check_voiding(session: Session, statements: list[dict], batch: dict[str, di
             )
 
 
-def index_rows(session: Session, rows: list[Statement]):
+def index_rows(session: Session, rows, referrers=None):
+    """Write the filter keys of newly stored rows (objects with seq, statement_id,
+    object_ref and data); `referrers` are stored statements pointing at them, if known."""
     keys_by_id = {row.statement_id: index_keys(row.data) for row in rows}
     # A statement referring to another (StatementRef) meets the filters its target meets
     # (Communication 2.1.3, "Filter Conditions for StatementRefs").
@@ -259,22 +308,40 @@ def index_rows(session: Session, rows: list[Statement]):
         for row in rows:
             if row.object_ref and row.object_ref in keys_by_id:
                 keys_by_id[row.statement_id] |= keys_by_id[row.object_ref]
-    values = [{"key": key, "seq": row.seq} for row in rows for key in keys_by_id[row.statement_id]]
+    keys, seqs = [], []
+    for row in rows:
+        for key in keys_by_id[row.statement_id]:
+            keys.append(key)
+            seqs.append(row.seq)
     # Statements stored earlier that refer to these ones now meet their filters too.
-    referrers = session.execute(
-        select(Statement.seq, Statement.object_ref).where(
-            Statement.object_ref.in_(list(keys_by_id)),
-            Statement.seq.not_in([row.seq for row in rows]),
-        )
-    ).all()
-    for seq, ref in referrers:
+    if referrers is None:
+        referrers = _referrers(session, [row.statement_id for row in rows])
+    new_seqs = {row.seq for row in rows}
+    for seq, ref, _verb in referrers:
+        if seq in new_seqs:
+            continue
         have = set(session.scalars(select(StatementIndex.key).where(StatementIndex.seq == seq)))
-        values += [{"key": key, "seq": seq} for key in keys_by_id[ref] - have]
-    if values:
-        session.execute(insert(StatementIndex), values)
+        for key in keys_by_id[ref] - have:
+            keys.append(key)
+            seqs.append(seq)
+    if not keys:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        # One statement for the whole batch: the index rows are most of what is written.
+        session.execute(
+            text(
+                "INSERT INTO xapi_statement_index (key, seq) "
+                "SELECT * FROM unnest(CAST(:keys AS varchar[]), CAST(:seqs AS bigint[]))"
+            ),
+            {"keys": keys, "seqs": seqs},
+        )
+    else:
+        session.execute(
+            insert(StatementIndex), [{"key": k, "seq": q} for k, q in zip(keys, seqs, strict=True)]
+        )
 
 
-def _apply_voiding(session: Session, rows: list[Statement]):
+def _apply_voiding(session: Session, rows):
     targets = [
         row.object_ref for row in rows if row.object_ref and row.data["verb"]["id"] == VOIDED_VERB
     ]
@@ -286,16 +353,6 @@ def _apply_voiding(session: Session, rows: list[Statement]):
             .values(voided=True)
             .execution_options(synchronize_session=False)
         )
-    # A voiding statement stored before its target still voids it.
-    voided_late = session.scalars(
-        select(Statement.object_ref).where(
-            Statement.object_ref.in_([row.statement_id for row in rows]),
-            Statement.data["verb"]["id"].as_string() == VOIDED_VERB,
-        )
-    ).all()
-    for row in rows:
-        if row.statement_id in voided_late and row.data["verb"]["id"] != VOIDED_VERB:
-            row.voided = True
 
 
 def store_attachments(session: Session, attachments: dict[str, tuple[str, bytes]]):

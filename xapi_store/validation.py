@@ -57,9 +57,12 @@ def fail(path: str, why: str):
 def check_object(value, path: str, allowed: set[str], required: tuple[str, ...] = ()) -> dict:
     if not isinstance(value, dict):
         fail(path, "must be a JSON object")
-    for key in value:
+    for key, item in value.items():
         if key not in allowed:
             fail(f"{path}.{key}", "is not a property allowed here")
+        if item is None:
+            # Data 2.2: no null values (extensions, which may hold them, are not walked).
+            fail(f"{path}.{key}", "must not be null")
     for key in required:
         if key not in value:
             fail(f"{path}.{key}", "is required")
@@ -481,9 +484,6 @@ class Validator:
             "attachments",
         }
         check_object(value, path, allowed, ("actor", "verb", "object"))
-        for key, item in value.items():
-            if item is None:
-                fail(f"{path}.{key}", "must not be null")
         if "id" in value:
             check_uuid(value["id"], f"{path}.id")
         self.body(value, path)
@@ -511,24 +511,7 @@ class Validator:
                 fail(f"{path}.member", "an authority Group has exactly two Agents (OAuth)")
 
 
-def reject_nulls(value, path: str):
-    """xAPI has no null values (Data 2.2): refuse them anywhere outside extensions."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key == "extensions":
-                continue
-            if item is None:
-                fail(f"{path}.{key}", "must not be null")
-            reject_nulls(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            if item is None:
-                fail(f"{path}[{i}]", "must not be null")
-            reject_nulls(item, f"{path}[{i}]")
-
-
 def validate_statement(statement: Any, path: str = "statement", version: str = "1.0.3"):
-    reject_nulls(statement, path)
     Validator(version).statement(statement, path)
 
 
