@@ -1,556 +1,1099 @@
-"""Speed of Taawun's LRS beside ralph-malph and a raw PostgreSQL insert, measured in one run.
+"""Benchmark of Taawun's LRS (xapi_store) beside ralph-malph and raw PostgreSQL inserts.
 
-    python bench/lrs_bench.py                      # 20,000 statements, ralph beside it
-    python bench/lrs_bench.py --n 100000           # more; --n 1000000 for the big run
-    python bench/lrs_bench.py --ralph-venv /tmp/ralph-venv   # where ralph-malph 5.1.0 lives
+Run from the repository root (PostgreSQL on 127.0.0.1:5432, user postgres, trust auth):
 
-Every system receives the same statements, through HTTP in batches of 100 from --clients
-threads. Figures: statements/s ingested, p50/p95 of filtered queries (agent+verb,
-activity+since, registration, each answer checked against the generated data), p50/p95 of the
-pages of a `more` walk over everything, and the server's memory (RSS) before/after that walk.
-The raw floor is a COPY, and a batched INSERT of 100 rows per transaction, of the same JSON into
-an indexed JSONB table. Needs PostgreSQL at --pg (trust auth) and gunicorn; creates and drops
-its own databases.
+    PYTHONPATH=. /work/venv/bin/python bench/lrs_bench.py              # 100,000 statements
+    PYTHONPATH=. /work/venv/bin/python bench/lrs_bench.py --quick      # 5,000, a smoke run
+    PYTHONPATH=. /work/venv/bin/python bench/lrs_bench.py --million --json /tmp/lrs.json
+
+It creates a throwaway database (taawun_bench_<random>), migrates it with `lms init-db`, serves
+the LMS with `lms serve` (gunicorn, the hosted configuration: the LRS at /xapi/) on a free port,
+and drops the database at the end. The same seeded statements, in the same batches of 100 sent by
+the same 2 concurrent clients, go to ralph-malph 5.1.0 (filesystem backend) when its virtualenv
+exists, and as raw rows into an indexed JSONB table (COPY, then batched INSERT), so the figures
+are ratios measured in one sitting. ralph lives in its own virtualenv, never in the project's:
+
+    python3 -m venv /tmp/ralph-venv
+    /tmp/ralph-venv/bin/pip install 'ralph-malph[lrs,cli]==5.1.0' requests
 """
 
+from __future__ import annotations
+
 import argparse
-import base64
 import json
 import os
 import random
+import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
-from concurrent.futures import ThreadPoolExecutor
+from array import array
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-VERBS = [
-    f"http://adlnet.gov/expapi/verbs/{v}"
-    for v in (
-        "attempted",
-        "attended",
-        "completed",
-        "experienced",
-        "failed",
-        "passed",
-        "progressed",
-        "scored",
-    )
+from lms.xapi.vocabulary import ACTIVITY_TYPES, PLATFORM, VERBS
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_SQLALCHEMY = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+RALPH_VENV = Path("/tmp/ralph-venv")
+RALPH_APP_DIR = Path("/work/shared/tools")  # ralph_fs_append.py: makes the fs backend append
+VERSION_HEADER = {"X-Experience-API-Version": "1.0.3"}
+BASE = "https://taawun.example.org"
+START = datetime(2026, 5, 1, tzinfo=UTC)
+SPREAD_DAYS = 180
+COURSES = ["think-coop", "start-coop", "my-coop", "market-coop", "women-coop", "digital-coop"]
+MODULES, PAGES, QUESTIONS = 7, 5, 4
+# (verb key, object level, share of statements): what learners do in Taawun's courses.
+KINDS = [
+    ("experienced", "page", 0.50),
+    ("answered", "question", 0.24),
+    ("progressed", "module", 0.08),
+    ("launched", "module", 0.05),
+    ("completed", "module", 0.05),
+    ("passed", "module", 0.04),
+    ("failed", "module", 0.02),
+    ("completed", "course", 0.01),
+    ("registered", "course", 0.01),
 ]
+VERB_KEYS = sorted({kind[0] for kind in KINDS})
 
 
-# data ------------------------------------------------------------------------------------------
-def generate(n: int, seed: int = 7) -> list[dict]:
-    """N statements over a realistic spread: 2,000 learners, 500 activities, N/40 registrations."""
+# --- the statements -------------------------------------------------------------------------
+
+
+@dataclass
+class Catalog:
+    """Every activity of the fake courses: its IRI, type key, name and parents (indexes)."""
+
+    iris: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    parent: list[int] = field(default_factory=list)
+    grouping: list[int] = field(default_factory=list)
+    index: dict[tuple, int] = field(default_factory=dict)
+
+    def add(self, key: tuple, iri: str, type_key: str, parent=-1, grouping=-1) -> int:
+        self.index[key] = len(self.iris)
+        self.iris.append(iri)
+        self.types.append(type_key)
+        self.parent.append(parent)
+        self.grouping.append(grouping)
+        return self.index[key]
+
+
+def make_catalog() -> Catalog:
+    catalog = Catalog()
+    for c, slug in enumerate(COURSES):
+        course = catalog.add(("course", c), f"{BASE}/courses/{slug}", "course")
+        for m in range(MODULES):
+            module_iri = f"{BASE}/courses/{slug}/modules/{m + 1}"
+            module = catalog.add(("module", c, m), module_iri, "module", course)
+            for p in range(PAGES):
+                iri = f"{module_iri}/pages/{p + 1}"
+                catalog.add(("page", c, m, p), iri, "lesson", module, course)
+            for q in range(QUESTIONS):
+                iri = f"{module_iri}/quiz/questions/{q + 1}"
+                catalog.add(("question", c, m, q), iri, "interaction", module, course)
+    return catalog
+
+
+@dataclass
+class Plan:
+    """What each generated statement says, as compact integer arrays (index = statement)."""
+
+    seed: int
+    learners: int
+    learner: array = field(default_factory=lambda: array("i"))
+    course: array = field(default_factory=lambda: array("b"))
+    verb: array = field(default_factory=lambda: array("b"))
+    obj: array = field(default_factory=lambda: array("i"))
+    seconds: array = field(default_factory=lambda: array("i"))
+    extra: array = field(default_factory=lambda: array("i"))
+
+    def __len__(self) -> int:
+        return len(self.learner)
+
+    def registration(self, i: int) -> str:
+        return registration_id(self.seed, self.learner[i], self.course[i])
+
+    def statement_id(self, i: int) -> str:
+        return f"{0x5EED0000 + self.seed:08x}-0000-4000-8000-{i:012x}"
+
+
+def registration_id(seed: int, learner: int, course: int) -> str:
+    return f"{0x5EED0000 + seed:08x}-0000-4000-a{course:03x}-{learner:012x}"
+
+
+def index_of(statement_id: str) -> int:
+    return int(statement_id[-12:], 16)
+
+
+def make_plan(n: int, seed: int, catalog: Catalog) -> Plan:
     rng = random.Random(seed)
-    learners = max(50, min(2000, n // 10))
-    activities = max(20, min(500, n // 40))
-    registrations = [
-        str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(max(10, n // 40))
-    ]
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    statements = []
-    for i in range(n):
-        activity = rng.randrange(activities)
-        statements.append(
-            {
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "actor": {
-                    "objectType": "Agent",
-                    "account": {
-                        "homePage": "http://bench.example",
-                        "name": f"u{rng.randrange(learners)}",
-                    },
-                },
-                "verb": {"id": rng.choice(VERBS), "display": {"en-US": "did"}},
-                "object": {
-                    "objectType": "Activity",
-                    "id": f"http://bench.example/activities/{activity}",
-                    "definition": {"name": {"en-US": f"Activity {activity}"}},
-                },
-                "result": {"score": {"scaled": round(rng.random(), 2)}, "completion": True},
-                "context": {
-                    "registration": rng.choice(registrations),
-                    "contextActivities": {
-                        "parent": [{"id": f"http://bench.example/courses/{activity % 12}"}]
-                    },
-                },
-                "timestamp": (start + timedelta(seconds=i)).isoformat().replace("+00:00", "Z"),
-            }
+    plan = Plan(seed=seed, learners=max(50, n // 100))
+    weights = [kind[2] for kind in KINDS]
+    for _ in range(n):
+        learner = rng.randrange(plan.learners)
+        course = (learner + rng.choice((0, 0, 1, 2))) % len(COURSES)
+        k = rng.choices(range(len(KINDS)), weights)[0]
+        verb_key, level, _share = KINDS[k]
+        module = rng.randrange(MODULES)
+        key = {
+            "page": ("page", course, module, rng.randrange(PAGES)),
+            "question": ("question", course, module, rng.randrange(QUESTIONS)),
+            "module": ("module", course, module),
+            "course": ("course", course),
+        }[level]
+        plan.learner.append(learner)
+        plan.course.append(course)
+        plan.verb.append(VERB_KEYS.index(verb_key))
+        plan.obj.append(catalog.index[key])
+        plan.seconds.append(rng.randrange(SPREAD_DAYS * 86400))
+        plan.extra.append(rng.randrange(1000))
+    return plan
+
+
+def agent(learner: int) -> dict:
+    return {"objectType": "Agent", "account": {"homePage": BASE, "name": f"u{learner:07d}"}}
+
+
+def activity(catalog: Catalog, a: int, full: bool) -> dict:
+    type_key = catalog.types[a]
+    definition = {"type": ACTIVITY_TYPES[type_key]}
+    if full:
+        name = catalog.iris[a].removeprefix(f"{BASE}/courses/")
+        definition["name"] = {"fr": name, "ar": name, "en": name}
+        if type_key == "interaction":
+            definition["interactionType"] = "true-false"
+            definition["correctResponsesPattern"] = ["true"]
+    return {"objectType": "Activity", "id": catalog.iris[a], "definition": definition}
+
+
+def result(verb_key: str, extra: int) -> dict | None:
+    if verb_key == "answered":
+        success = extra % 3 != 0
+        return {
+            "success": success,
+            "response": "true" if success else "false",
+            "duration": f"PT{5 + extra % 90}S",
+        }
+    if verb_key in ("passed", "failed"):
+        raw = 50 + extra % 51 if verb_key == "passed" else extra % 50
+        return {
+            "score": {"scaled": raw / 100, "raw": raw, "min": 0, "max": 100},
+            "success": verb_key == "passed",
+            "completion": True,
+        }
+    if verb_key == "progressed":
+        return {
+            "extensions": {"https://w3id.org/xapi/cmi5/result/extensions/progress": extra % 101}
+        }
+    if verb_key == "completed":
+        return {"completion": True, "duration": f"PT{extra}M"}
+    return None
+
+
+def statement(plan: Plan, catalog: Catalog, i: int) -> dict:
+    verb_key = VERB_KEYS[plan.verb[i]]
+    verb_iri, display = VERBS[verb_key]
+    a = plan.obj[i]
+    context = {
+        "registration": plan.registration(i),
+        "platform": PLATFORM,
+        "language": ("fr", "ar", "en")[plan.extra[i] % 3],
+    }
+    activities = {}
+    if catalog.parent[a] >= 0:
+        activities["parent"] = [activity(catalog, catalog.parent[a], full=False)]
+    if catalog.grouping[a] >= 0:
+        activities["grouping"] = [activity(catalog, catalog.grouping[a], full=False)]
+    if activities:
+        context["contextActivities"] = activities
+    body = {
+        "id": plan.statement_id(i),
+        "actor": agent(plan.learner[i]),
+        "verb": {"id": verb_iri, "display": display},
+        "object": activity(catalog, a, full=True),
+        "context": context,
+        "timestamp": (START + timedelta(seconds=plan.seconds[i])).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    if (outcome := result(verb_key, plan.extra[i])) is not None:
+        body["result"] = outcome
+    return body
+
+
+def serialize(plan: Plan, catalog: Catalog) -> list[bytes]:
+    """Every statement as JSON bytes, built before any clock starts."""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    return [dumps(statement(plan, catalog, i)).encode() for i in range(len(plan))]
+
+
+def batch_bodies(rows: list[bytes], size: int) -> list[bytes]:
+    return [b"[" + b",".join(rows[i : i + size]) + b"]" for i in range(0, len(rows), size)]
+
+
+# --- what each query must answer --------------------------------------------------------------
+
+
+@dataclass
+class Expected:
+    """Statement indexes by filter value, to judge every answer."""
+
+    agent_verb: dict = field(default_factory=lambda: defaultdict(list))
+    activity: dict = field(default_factory=lambda: defaultdict(list))
+    registration: dict = field(default_factory=lambda: defaultdict(list))
+    verb: dict = field(default_factory=lambda: defaultdict(list))
+    related: dict = field(default_factory=lambda: defaultdict(list))
+
+
+def expected_sets(plan: Plan, catalog: Catalog) -> Expected:
+    found = Expected()
+    for i in range(len(plan)):
+        a = plan.obj[i]
+        found.agent_verb[(plan.learner[i], plan.verb[i])].append(i)
+        found.activity[a].append(i)
+        found.registration[(plan.learner[i], plan.course[i])].append(i)
+        found.verb[plan.verb[i]].append(i)
+        for related in (a, catalog.parent[a], catalog.grouping[a]):
+            if related >= 0:
+                found.related[related].append(i)
+    return found
+
+
+@dataclass
+class Query:
+    kind: str
+    params: dict
+    expected: frozenset
+
+
+def make_queries(plan, catalog, found, stored, count, seed, upto) -> list[Query]:
+    """`count` queries of each kind; `stored` (epoch ms by index) picks `since` values; only
+    statements with index < `upto` were sent to the LRS under test."""
+    rng = random.Random(seed + 1)
+    keep = lambda ids: frozenset(i for i in ids if i < upto)  # noqa: E731
+    moments = sorted(stored.values())
+    queries = []
+    for _ in range(count):
+        i = rng.randrange(upto)
+        learner, verb, a = plan.learner[i], plan.verb[i], plan.obj[i]
+        verb_iri = VERBS[VERB_KEYS[verb]][0]
+        queries.append(
+            Query(
+                "agent+verb",
+                {"agent": json.dumps(agent(learner)), "verb": verb_iri},
+                keep(found.agent_verb[(learner, verb)]),
+            )
         )
-    return statements
+        since = moments[rng.randrange(len(moments) // 4, 3 * len(moments) // 4)]
+        queries.append(
+            Query(
+                "activity+since",
+                {"activity": catalog.iris[a], "since": iso_ms(since)},
+                keep(j for j in found.activity[a] if stored.get(j, 0) > since),
+            )
+        )
+        queries.append(
+            Query(
+                "registration",
+                {"registration": plan.registration(i)},
+                keep(found.registration[(learner, plan.course[i])]),
+            )
+        )
+        rare = rng.randrange(len(VERB_KEYS))
+        queries.append(Query("verb", {"verb": VERBS[VERB_KEYS[rare]][0]}, keep(found.verb[rare])))
+        module = catalog.parent[a] if catalog.types[a] in ("lesson", "interaction") else a
+        queries.append(
+            Query(
+                "related_activities",
+                {"activity": catalog.iris[module], "related_activities": "true"},
+                keep(found.related[module]),
+            )
+        )
+    return queries
 
 
-# servers ---------------------------------------------------------------------------------------
+def iso_ms(epoch_ms: int) -> str:
+    moment = datetime.fromtimestamp(epoch_ms / 1000, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{epoch_ms % 1000:03d}Z"
+
+
+def epoch_ms(text: str) -> int:
+    return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+# --- processes, ports, memory -----------------------------------------------------------------
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited early ({process.returncode}); see its log")
-        try:
-            requests.get(url, timeout=2)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.3)
-    raise SystemExit(f"server at {url} did not answer in {seconds}s")
+def rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
-def rss_kb(pid: int) -> int:
-    """RSS of a process and all its descendants (gunicorn/uvicorn workers), in kB."""
-    total = 0
-    pids = [pid]
-    while pids:
-        current = pids.pop()
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-            pids += [int(c) for c in children]
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
+def process_tree(root: int) -> list[int]:
+    """The root process and its descendants (gunicorn's master and workers)."""
+    children = defaultdict(list)
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int(entry.joinpath("stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children[ppid].append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo += children[pid]
+    return tree
 
 
-class PgDatabase:
-    def __init__(self, admin_url: str, prefix: str):
-        self.admin_url = admin_url
-        self.name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{self.name}"')
-        base = admin_url.rsplit("/", 1)[0]
-        self.url = f"{base}/{self.name}"
+class MemorySampler:
+    """Samples the summed RSS (MiB) of a process tree in the background, per phase."""
 
-    def drop(self):
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+    def __init__(self, root_pid: int, interval: float = 0.25):
+        self.root, self.interval = root_pid, interval
+        self.samples: dict[str, list[float]] = defaultdict(list)
+        self.phase = "idle"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def _run(self):
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
 
-class Taawun:
-    name = "taawun"
+    def sample(self) -> float:
+        mib = sum(rss_kib(pid) for pid in process_tree(self.root)) / 1024
+        self.samples[self.phase].append(mib)
+        return mib
 
-    def __init__(self, admin_url: str, workers: int):
-        self.db = PgDatabase(admin_url, "taawun_lrs_bench")
-        sqlalchemy_url = self.db.url.replace("postgresql://", "postgresql+psycopg://")
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "LRS_BENCH_DB": sqlalchemy_url}
-        setup = (
-            "import os, json, xapi_store; from xapi_store import auth;"
-            "app = xapi_store.create_app(os.environ['LRS_BENCH_DB']);"
-            "ctx = app.app_context(); ctx.push(); s = app.extensions['db_session'];"
-            "print(json.dumps(auth.create_credential(s, 'bench', ['all']))); s.commit()"
-        )
-        out = subprocess.run(
-            [sys.executable, "-c", setup], env=env, check=True, capture_output=True, text=True
-        )
-        key, secret = json.loads(out.stdout.strip().splitlines()[-1])
-        self.port = free_port()
-        self.log = tempfile.NamedTemporaryFile("w", prefix="taawun-lrs-", suffix=".log")  # noqa: SIM115
-        gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
-        self.process = subprocess.Popen(
-            [
-                gunicorn,
-                "-w",
-                str(workers),
-                "--threads",
-                "4",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                f"xapi_store:create_app({sqlalchemy_url!r})",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.endpoint = f"http://127.0.0.1:{self.port}/xapi/"
-        self.headers = {
-            "X-Experience-API-Version": "1.0.3",
-            "Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc):
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> dict:
+        return {
+            phase: {"first": round(v[0], 1), "max": round(max(v), 1), "last": round(v[-1], 1)}
+            for phase, v in self.samples.items()
+            if v
         }
-        wait_until_up(self.endpoint + "about", self.process)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(20)
-        self.db.drop()
 
 
-class Ralph:
-    name = "ralph 5.1.0"
+def wait_ready(url: str, process: subprocess.Popen, log: Path, seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"server exited early; its log:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, headers=VERSION_HEADER, timeout=2).status_code < 500:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    sys.exit(f"server not ready after {seconds}s; log: {log}")
 
-    def __init__(self, venv: Path):
-        self.dir = Path(tempfile.mkdtemp(prefix="ralph-bench-"))
-        (self.dir / "data").mkdir()
+
+def stop(process: subprocess.Popen):
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def throwaway_database(tag: str):
+    name = f"taawun_bench_{secrets.token_hex(4)}{tag}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass
+class Lrs:
+    """An LRS under test: where its statements resource is, and its credentials."""
+
+    name: str
+    origin: str
+    path: str
+    auth: tuple[str, str]
+    pid: int
+
+    def url(self, more: str | None = None) -> str:
+        return self.origin + (more if more else self.path)
+
+
+@contextmanager
+def taawun_server(workers: int, workdir: Path):
+    """The LMS migrated on a throwaway database and served by `lms serve` (gunicorn)."""
+    with throwaway_database("") as name:
         env = {
             **os.environ,
-            "RALPH_APP_DIR": str(self.dir / "app"),
-            "RALPH_AUTH_FILE": str(self.dir / "auth.json"),
-            "RALPH_RUNSERVER_BACKEND": "fs",
-            "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(self.dir / "data"),
+            "PYTHONPATH": str(ROOT),
+            "LMS_SECRET_KEY": "bench",
+            "LMS_DATABASE_URL": PG_SQLALCHEMY.format(name=name),
+            "LMS_PORT": str(free_port()),
+            "LMS_WORKERS": str(workers),
         }
-        env.pop("PYTHONPATH", None)
-        subprocess.run(
-            [
-                str(venv / "bin" / "ralph"),
-                "auth",
-                "-u",
-                "bench",
-                "-p",
-                "bench-pass",
-                "-s",
-                "all",
-                "-M",
-                "mailto:bench@example.org",
-                "-w",
-            ],
+        lms = [sys.executable, "-m", "lms"]
+        subprocess.run([*lms, "init-db"], env=env, cwd=ROOT, check=True, capture_output=True)
+        created = subprocess.run(
+            [*lms, "lrs-client", "create", "bench", "--scope", "all"],
             env=env,
+            cwd=ROOT,
             check=True,
             capture_output=True,
+            text=True,
         )
-        self.port = free_port()
-        self.log = open(self.dir / "server.log", "w")  # noqa: SIM115 - open while ralph runs
-        tools = ROOT.parent / "shared" / "tools"
-        if not (tools / "ralph_fs_append.py").exists():
-            tools = Path("/work/shared/tools")
-        self.process = subprocess.Popen(
+        credential = json.loads(created.stdout.strip().splitlines()[-1])
+        log = workdir / "taawun-server.log"
+        with log.open("w") as out:
+            process = subprocess.Popen([*lms, "serve"], env=env, cwd=ROOT, stdout=out, stderr=out)
+        origin = f"http://127.0.0.1:{env['LMS_PORT']}"
+        try:
+            wait_ready(origin + "/xapi/about", process, log)
+            auth = (credential["key"], credential["secret"])
+            yield Lrs("taawun", origin, "/xapi/statements", auth, process.pid), name
+        finally:
+            stop(process)
+
+
+def ralph_missing() -> str | None:
+    if (RALPH_VENV / "bin" / "uvicorn").exists() and (RALPH_VENV / "bin" / "ralph").exists():
+        return None
+    return (
+        f"ralph-malph skipped: no virtualenv at {RALPH_VENV}. Create it (outside the project):\n"
+        f"    python3 -m venv {RALPH_VENV}\n"
+        f"    {RALPH_VENV}/bin/pip install 'ralph-malph[lrs,cli]==5.1.0' requests"
+    )
+
+
+@contextmanager
+def ralph_server(workdir: Path):
+    """ralph-malph's filesystem LRS under uvicorn, as REFERENCE-LRS.md describes."""
+    home = workdir / "ralph"
+    data = home / "data"
+    data.mkdir(parents=True)
+    env = {
+        **os.environ,
+        "RALPH_APP_DIR": str(home / "app"),
+        "RALPH_RUNSERVER_BACKEND": "fs",
+        "RALPH_AUTH_FILE": str(home / "auth.json"),
+        "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(data),
+    }
+    env.pop("PYTHONPATH", None)
+    password = secrets.token_hex(8)
+    subprocess.run(
+        [
+            str(RALPH_VENV / "bin" / "ralph"),
+            "auth",
+            "-u",
+            "bench",
+            "-p",
+            password,
+            "-s",
+            "all",
+            "-M",
+            "mailto:bench@example.org",
+            "-w",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    log = home / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
             [
-                str(venv / "bin" / "uvicorn"),
+                str(RALPH_VENV / "bin" / "uvicorn"),
                 "ralph_fs_append:app",
                 "--app-dir",
-                str(tools),
+                str(RALPH_APP_DIR),
+                "--host",
+                "127.0.0.1",
                 "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
+                str(port),
             ],
             env=env,
-            cwd=self.dir,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+            cwd=home,
+            stdout=out,
+            stderr=out,
         )
-        self.endpoint = f"http://127.0.0.1:{self.port}/xAPI/"
-        self.headers = {
-            "X-Experience-API-Version": "1.0.3",
-            "Authorization": "Basic " + base64.b64encode(b"bench:bench-pass").decode(),
-        }
-        wait_until_up(self.endpoint.rstrip("/") + "/statements/", self.process)
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(20)
-        shutil.rmtree(self.dir, ignore_errors=True)
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(origin + "/whoami", process, log)
+        yield Lrs("ralph", origin, "/xAPI/statements", ("bench", password), process.pid), data
+    finally:
+        stop(process)
 
 
-# measures --------------------------------------------------------------------------------------
-def ingest(system, statements: list[dict], batch: int, clients: int) -> tuple[float, int]:
-    """Post the statements in batches from `clients` threads; (statements/s, failed batches)."""
-    batches = [statements[i : i + batch] for i in range(0, len(statements), batch)]
-    failures = []
-    local = threading.local()
+# --- measurements -----------------------------------------------------------------------------
 
-    def send(chunk):
-        if not hasattr(local, "session"):
-            local.session = requests.Session()
-        response = local.session.post(
-            system.endpoint + "statements", json=chunk, headers=system.headers, timeout=120
-        )
-        if response.status_code != 200:
-            failures.append(response.status_code)
 
+def post_batches(lrs: Lrs, bodies: list[bytes], clients: int) -> dict:
+    """POST every batch, `clients` at a time; a failed batch is retried (same ids: idempotent)."""
+    lock = threading.Lock()
+    queue = iter(range(len(bodies)))
+    errors: list[str] = []
+    headers = {**VERSION_HEADER, "Content-Type": "application/json"}
+
+    def client():
+        with requests.Session() as http:
+            http.auth = lrs.auth
+            while True:
+                with lock:
+                    b = next(queue, None)
+                if b is None:
+                    return
+                for _attempt in range(3):
+                    answer = http.post(lrs.url(), data=bodies[b], headers=headers, timeout=300)
+                    if answer.status_code == 200:
+                        break
+                    with lock:
+                        errors.append(f"batch {b}: {answer.status_code} {answer.text[:200]}")
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(send, batches))
-    elapsed = time.perf_counter() - started
-    return len(statements) / elapsed, len(failures)
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def run_queries(system, cases, limit: int) -> tuple[list[float], int]:
-    """(latencies in ms, wrong answers) of GET /statements for each (params, expected ids)."""
-    session = requests.Session()
-    latencies, wrong = [], 0
-    for params, expected in cases:
-        started = time.perf_counter()
-        response = session.get(
-            system.endpoint + "statements",
-            params={**params, "limit": limit},
-            headers=system.headers,
-            timeout=120,
-        )
-        latencies.append((time.perf_counter() - started) * 1000)
-        try:
-            got = {s["id"] for s in response.json()["statements"]}
-        except (ValueError, KeyError):
-            wrong += 1
-            continue
-        if (
-            response.status_code != 200
-            or not got <= expected
-            or len(got) != min(limit, len(expected))
-        ):
-            wrong += 1
-    return latencies, wrong
-
-
-def query_cases(statements, second_half_ids, since, count, seed=11):
-    rng = random.Random(seed)
-    by_agent_verb, by_activity, by_registration = {}, {}, {}
-    for s in statements:
-        agent = json.dumps(s["actor"], sort_keys=True)
-        by_agent_verb.setdefault((agent, s["verb"]["id"]), set()).add(s["id"])
-        if s["id"] in second_half_ids:
-            by_activity.setdefault(s["object"]["id"], set()).add(s["id"])
-        by_registration.setdefault(s["context"]["registration"], set()).add(s["id"])
-    agent_verb = [
-        ({"agent": agent, "verb": verb}, ids)
-        for (agent, verb), ids in rng.sample(
-            sorted(by_agent_verb.items()), min(count, len(by_agent_verb))
-        )
-    ]
-    activity = [
-        ({"activity": a, "since": since}, ids)
-        for a, ids in rng.sample(sorted(by_activity.items()), min(count, len(by_activity)))
-    ]
-    registration = [
-        ({"registration": r}, ids)
-        for r, ids in rng.sample(sorted(by_registration.items()), min(count, len(by_registration)))
-    ]
-    return {"agent+verb": agent_verb, "activity+since": activity, "registration": registration}
-
-
-def walk_more(system, limit: int, n: int) -> dict:
-    """Walk every statement through `more`; page latencies, memory before/peak/after, count."""
-    session = requests.Session()
-    before = rss_kb(system.process.pid)
-    peak = before
-    latencies, seen = [], set()
-    url = system.endpoint + "statements"
-    params = {"limit": limit}
-    host = system.endpoint.split("/", 3)[:3]
-    pages = 0
-    while url:
-        started = time.perf_counter()
-        response = session.get(url, params=params, headers=system.headers, timeout=300)
-        latencies.append((time.perf_counter() - started) * 1000)
-        pages += 1
-        if response.status_code != 200:
-            break
-        body = response.json()
-        seen.update(s["id"] for s in body["statements"])
-        more = body.get("more")
-        url = "/".join(host) + more if more else None
-        params = None
-        if pages % 10 == 0:
-            peak = max(peak, rss_kb(system.process.pid))
-        if pages > 2 * n // limit + 10:
-            break
-    after = rss_kb(system.process.pid)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    statements = sum(body.count(b'"actor":') for body in bodies)
     return {
-        "pages": pages,
-        "found": len(seen),
-        "complete": len(seen) == n,
-        "p50": percentile(latencies, 0.5),
-        "p95": percentile(latencies, 0.95),
-        "rss_before_mb": before / 1024,
-        "rss_peak_mb": max(peak, after) / 1024,
-        "rss_after_mb": after / 1024,
+        "statements": statements,
+        "seconds": round(seconds, 2),
+        "per_second": round(statements / seconds),
+        "errors": len(errors),
+        "first_errors": errors[:3],
     }
 
 
-def raw_insert(admin_url: str, statements: list[dict], batch: int) -> dict:
-    """COPY and batched INSERT of the same JSON rows into an indexed JSONB table."""
-    db = PgDatabase(admin_url, "taawun_raw_bench")
-    try:
-        results = {}
-        with psycopg.connect(db.url) as conn:
-            for method in ("copy", "insert"):
-                conn.execute("DROP TABLE IF EXISTS raw_statement")
-                conn.execute(
-                    "CREATE TABLE raw_statement (id uuid PRIMARY KEY, stored timestamptz NOT NULL "
-                    "DEFAULT now(), data jsonb NOT NULL)"
+def get_page(http: requests.Session, lrs: Lrs, params=None, more=None) -> tuple[dict, float]:
+    started = time.perf_counter()
+    answer = http.get(
+        lrs.url(more), params=None if more else params, headers=VERSION_HEADER, timeout=600
+    )
+    elapsed = time.perf_counter() - started
+    if answer.status_code != 200:
+        raise RuntimeError(f"{lrs.name} GET {answer.url}: {answer.status_code} {answer.text[:300]}")
+    return answer.json(), elapsed
+
+
+def walk(lrs: Lrs, params: dict, budget: float | None = None, on_page=None) -> dict:
+    """Follow `more` links to the end (or until `budget` seconds): ids seen, time per page."""
+    seen: dict[int, int] = {}
+    times, duplicates, foreign = [], 0, 0
+    with requests.Session() as http:
+        http.auth = lrs.auth
+        document, elapsed = get_page(http, lrs, params)
+        started = time.perf_counter()
+        while True:
+            times.append(elapsed)
+            for item in document["statements"]:
+                try:
+                    i = index_of(item["id"])
+                except ValueError:
+                    foreign += 1
+                    continue
+                duplicates += i in seen
+                seen[i] = epoch_ms(item["stored"])
+            if on_page:
+                on_page(len(times))
+            more = document.get("more")
+            if not more or not document["statements"]:
+                break
+            if budget is not None and time.perf_counter() - started > budget:
+                return {"seen": seen, "times": times, "duplicates": duplicates, "complete": False}
+            document, elapsed = get_page(http, lrs, more=more)
+    return {"seen": seen, "times": times, "duplicates": duplicates + foreign, "complete": True}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def run_queries(lrs: Lrs, queries: list[Query], limit: int, walk_cap: int) -> dict:
+    """Time the first page of each query; judge it by walking all pages when the answer is
+    small enough (`walk_cap`), else by checking the first page holds only matching statements."""
+    by_kind: dict[str, dict] = defaultdict(lambda: {"times": [], "right": 0, "wrong": []})
+    with requests.Session() as http:
+        http.auth = lrs.auth
+        for query in queries:
+            params = {**query.params, "limit": str(limit)}
+            document, elapsed = get_page(http, lrs, params)
+            entry = by_kind[query.kind]
+            entry["times"].append(elapsed)
+            got = [index_of(s["id"]) for s in document["statements"]]
+            if len(query.expected) <= walk_cap:
+                got = list(walk(lrs, params)["seen"]) if document.get("more") else got
+                right = len(got) == len(set(got)) and set(got) == query.expected
+            else:
+                right = len(got) == limit and set(got) <= query.expected
+            entry["right"] += right
+            if not right:
+                entry["wrong"].append(
+                    {"params": query.params, "expected": len(query.expected), "got": len(got)}
                 )
-                for expression in (
-                    "(data->'actor')",
-                    "(data->'verb'->>'id')",
-                    "(data->'object'->>'id')",
-                    "(data->'context'->>'registration')",
-                    "stored",
-                ):
-                    conn.execute(f"CREATE INDEX ON raw_statement ({expression})")
-                conn.commit()
-                rows = [(s["id"], json.dumps(s)) for s in statements]
-                started = time.perf_counter()
-                if method == "copy":
-                    with (
-                        conn.cursor() as cur,
-                        cur.copy("COPY raw_statement (id, data) FROM STDIN") as copy,
-                    ):
-                        for row in rows:
-                            copy.write_row(row)
-                    conn.commit()
-                else:
-                    with conn.cursor() as cur:
-                        for i in range(0, len(rows), batch):
-                            cur.executemany(
-                                "INSERT INTO raw_statement (id, data) VALUES (%s, %s)",
-                                rows[i : i + batch],
-                            )
-                            conn.commit()
-                results[method] = len(rows) / (time.perf_counter() - started)
-        return results
-    finally:
-        db.drop()
-
-
-def explain(admin_url_of_system: str):
-    """The query plans of the filtered queries, to check they stay index-backed."""
-    with psycopg.connect(admin_url_of_system) as conn:
-        key = conn.execute(
-            "SELECT key FROM xapi_statement_index WHERE key LIKE 'V:%' LIMIT 1"
-        ).fetchone()[0]
-        plan = conn.execute(
-            "EXPLAIN SELECT s.seq, s.data FROM xapi_statement s JOIN xapi_statement_index i "
-            "ON i.seq = s.seq WHERE i.key = %s AND NOT s.voided ORDER BY i.seq DESC LIMIT 101",
-            (key,),
-        ).fetchall()
-    return "\n".join(row[0] for row in plan)
-
-
-# main ------------------------------------------------------------------------------------------
-def measure(system, statements, args) -> dict:
-    half = len(statements) // 2
-    rate1, fail1 = ingest(system, statements[:half], args.batch, args.clients)
-    time.sleep(1.1)
-    since = datetime.now(UTC).isoformat().replace("+00:00", "Z")
-    time.sleep(0.1)
-    rate2, fail2 = ingest(system, statements[half:], args.batch, args.clients)
-    rate = len(statements) / (half / rate1 + (len(statements) - half) / rate2)
-    second_half = {s["id"] for s in statements[half:]}
-    cases = query_cases(statements, second_half, since, args.queries)
-    result = {"ingest": rate, "failed_batches": fail1 + fail2, "queries": {}}
-    for name, items in cases.items():
-        latencies, wrong = run_queries(system, items, args.limit)
-        result["queries"][name] = {
-            "p50": percentile(latencies, 0.5),
-            "p95": percentile(latencies, 0.95),
-            "wrong": wrong,
-            "count": len(items),
+    return {
+        kind: {
+            "queries": len(e["times"]),
+            "p50_ms": ms(statistics.median(e["times"])),
+            "p95_ms": ms(percentile(e["times"], 0.95)),
+            "right": e["right"],
+            "first_wrong": e["wrong"][:2],
         }
-    if args.walk:
-        result["walk"] = walk_more(system, args.page, len(statements))
-    return result
+        for kind, e in by_kind.items()
+    }
 
 
-def print_result(name, result):
-    print(f"\n== {name}")
-    print(
-        f"ingest: {result['ingest']:,.0f} statements/s (failed batches: {result['failed_batches']})"
-    )
-    for query, figures in result["queries"].items():
-        print(
-            f"  {query:15s} p50 {figures['p50']:7.1f} ms  p95 {figures['p95']:7.1f} ms  "
-            f"wrong {figures['wrong']}/{figures['count']}"
-        )
-    walk = result.get("walk")
-    if walk:
-        print(
-            f"  more walk: {walk['pages']} pages, found {walk['found']:,} "
-            f"(complete: {walk['complete']}), page p50 {walk['p50']:.1f} ms "
-            f"p95 {walk['p95']:.1f} ms; server RSS {walk['rss_before_mb']:.0f} MB before, "
-            f"{walk['rss_peak_mb']:.0f} MB peak, {walk['rss_after_mb']:.0f} MB after"
-        )
+PAGING_RSS = ("first page", "10% of pages", "half", "last page", "max")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=20_000, help="statements (100000, 1000000...)")
-    parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--clients", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of our LRS")
-    parser.add_argument("--queries", type=int, default=100, help="queries of each kind")
-    parser.add_argument("--limit", type=int, default=100, help="limit of filtered queries")
-    parser.add_argument("--page", type=int, default=500, help="limit of the more walk")
-    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--ralph-venv", type=Path, default=Path("/tmp/ralph-venv"))
-    parser.add_argument(
-        "--ralph-n", type=int, default=None, help="statements for ralph (default --n)"
-    )
-    parser.add_argument("--no-ralph", action="store_true")
-    parser.add_argument("--no-walk", dest="walk", action="store_false")
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args()
+def walk_everything(lrs: Lrs, upto: int, page: int, sampler=None, budget=None) -> dict:
+    """Walk every statement through `more`; check each was seen exactly once; sample the
+    servers' memory after each page."""
+    rss: list[float] = []
+    if sampler:
+        sampler.phase = "paging"
+    started = time.perf_counter()
+    on_page = (lambda _pages: rss.append(sampler.sample())) if sampler else None
+    result = walk(lrs, {"limit": str(page)}, budget, on_page)
+    seconds = time.perf_counter() - started
+    seen, times = result["seen"], result["times"]
+    summary = {
+        "pages": len(times),
+        "seconds": round(seconds, 2),
+        "page_p50_ms": ms(statistics.median(times)),
+        "page_p95_ms": ms(percentile(times, 0.95)),
+        "complete": result["complete"],
+        "seen": len(seen),
+        "duplicates": result["duplicates"],
+        "missing": upto - len([i for i in seen if i < upto]) if result["complete"] else None,
+    }
+    if rss:
+        picks = (rss[0], rss[len(rss) // 10], rss[len(rss) // 2], rss[-1], max(rss))
+        summary["rss_mib"] = {k: round(v, 1) for k, v in zip(PAGING_RSS, picks, strict=True)}
+    return summary | {"stored": seen}
 
-    statements = generate(args.n)
-    print(
-        f"{args.n:,} statements, batches of {args.batch}, {args.clients} clients, "
-        f"{os.cpu_count()} CPUs"
-    )
-    figures = {"n": args.n}
 
-    raw = raw_insert(args.pg, statements, args.batch)
-    figures["raw"] = raw
-    print(
-        f"\n== raw PostgreSQL, indexed JSONB table\nCOPY {raw['copy']:,.0f} statements/s; "
-        f"INSERT in transactions of {args.batch}: {raw['insert']:,.0f} statements/s"
-    )
+def ralph_stored(data: Path) -> dict[int, int]:
+    """ralph's `stored` values, read from its JSON-lines file (walking it takes hours)."""
+    stored = {}
+    for path in data.glob("*"):
+        with path.open() as stream:
+            for line in stream:
+                item = json.loads(line)
+                stored[index_of(item["id"])] = epoch_ms(item["stored"])
+    return stored
 
-    taawun = Taawun(args.pg, args.workers)
-    try:
-        figures["taawun"] = measure(taawun, statements, args)
-        print_result("taawun xapi_store (gunicorn, PostgreSQL)", figures["taawun"])
-        print("\nplan of a filtered query:\n" + explain(taawun.db.url))
-    finally:
-        taawun.stop()
 
-    if not args.no_ralph:
-        if not (args.ralph_venv / "bin" / "ralph").exists():
-            print(
-                f"\nralph not found in {args.ralph_venv}: "
-                "pip install 'ralph-malph[lrs,cli]==5.1.0' requests"
+# --- raw PostgreSQL ---------------------------------------------------------------------------
+
+RAW_TABLE = """
+CREATE TABLE raw_statement (
+    seq bigserial PRIMARY KEY, id uuid NOT NULL UNIQUE,
+    stored timestamptz NOT NULL DEFAULT now(), data jsonb NOT NULL);
+CREATE INDEX ON raw_statement (stored);
+CREATE INDEX ON raw_statement ((data->'actor'->'account'->>'name'), (data->'verb'->>'id'));
+CREATE INDEX ON raw_statement ((data->'object'->>'id'));
+CREATE INDEX ON raw_statement ((data->'context'->>'registration'));
+CREATE INDEX ON raw_statement ((data->'verb'->>'id'));
+"""
+
+
+def raw_copy(url: str, rows: list[bytes]) -> dict:
+    with psycopg.connect(url) as connection:
+        connection.execute(RAW_TABLE)
+        connection.commit()
+        started = time.perf_counter()
+        with (
+            connection.cursor() as cursor,
+            cursor.copy("COPY raw_statement (id, data) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row((json.loads(row)["id"], row.decode()))
+        connection.commit()
+        seconds = time.perf_counter() - started
+    return {
+        "statements": len(rows),
+        "seconds": round(seconds, 2),
+        "per_second": round(len(rows) / seconds),
+    }
+
+
+def raw_insert(url: str, rows: list[bytes], size: int, clients: int) -> dict:
+    """One multi-row INSERT and one commit per batch, `clients` connections at a time."""
+    with psycopg.connect(url) as connection:
+        connection.execute("DROP TABLE IF EXISTS raw_statement")
+        connection.execute(RAW_TABLE)
+        connection.commit()
+    batches = [rows[i : i + size] for i in range(0, len(rows), size)]
+    lock = threading.Lock()
+    queue = iter(batches)
+
+    def client():
+        with psycopg.connect(url) as connection:
+            while True:
+                with lock:
+                    batch = next(queue, None)
+                if batch is None:
+                    return
+                values = ",".join(["(%s, %s::jsonb)"] * len(batch))
+                args = [v for row in batch for v in (json.loads(row)["id"], row.decode())]
+                connection.execute(f"INSERT INTO raw_statement (id, data) VALUES {values}", args)
+                connection.commit()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    return {
+        "statements": len(rows),
+        "seconds": round(seconds, 2),
+        "per_second": round(len(rows) / seconds),
+    }
+
+
+def measure_raw(rows: list[bytes], size: int, clients: int) -> dict:
+    with throwaway_database("_raw") as name:
+        url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+        return {"copy": raw_copy(url, rows), "insert": raw_insert(url, rows, size, clients)}
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def measure_taawun(args, bodies, plan, catalog, found, workdir) -> dict:
+    with taawun_server(args.workers, workdir) as (lrs, _database):
+        with MemorySampler(lrs.pid) as sampler:
+            time.sleep(1)
+            sampler.phase = "ingest"
+            ingest = post_batches(lrs, bodies, args.clients)
+            sampler.phase = "before paging"
+            time.sleep(1)
+            paging = walk_everything(lrs, len(plan), args.page, sampler)
+            stored = paging.pop("stored")
+            sampler.phase = "queries"
+            queries = make_queries(plan, catalog, found, stored, args.queries, args.seed, len(plan))
+            answers = run_queries(lrs, queries, args.limit, args.walk_cap)
+        return {
+            "ingest": ingest,
+            "paging": paging,
+            "queries": answers,
+            "memory_mib": sampler.summary(),
+        }
+
+
+def measure_ralph(args, bodies, plan, catalog, found, workdir) -> dict:
+    upto = min(len(plan), args.ralph_n)
+    with ralph_server(workdir) as (lrs, data):
+        with MemorySampler(lrs.pid) as sampler:
+            sampler.phase = "ingest"
+            ingest = post_batches(lrs, bodies[: -(-upto // args.batch)], args.clients)
+            stored = ralph_stored(data)
+            queries = make_queries(
+                plan, catalog, found, stored, args.ralph_queries, args.seed, upto
             )
-        else:
-            ralph = Ralph(args.ralph_venv)
-            try:
-                ralph_statements = statements[: args.ralph_n] if args.ralph_n else statements
-                ralph_args = argparse.Namespace(**{**vars(args), "walk": False})
-                figures["ralph"] = measure(ralph, ralph_statements, ralph_args)
-                print_result(
-                    f"ralph-malph 5.1.0 (fs backend, {len(ralph_statements):,} statements)",
-                    figures["ralph"],
-                )
-            finally:
-                ralph.stop()
+            sampler.phase = "queries"
+            answers = run_queries(lrs, queries, args.limit, walk_cap=args.limit)
+            paging = walk_everything(lrs, upto, args.page, sampler, budget=args.ralph_walk_seconds)
+            paging.pop("stored")
+        return {
+            "statements": upto,
+            "ingest": ingest,
+            "queries": answers,
+            "paging": paging,
+            "memory_mib": sampler.summary(),
+        }
 
-    ours = figures["taawun"]["ingest"]
-    print("\n== ratios")
-    print(f"taawun ingest / raw batched INSERT: {ours / raw['insert']:.2f}")
-    print(f"taawun ingest / raw COPY:           {ours / raw['copy']:.2f}")
-    if "ralph" in figures:
-        print(f"taawun ingest / ralph ingest:       {ours / figures['ralph']['ingest']:.1f}")
+
+def announce(figures: dict, phase: str, message: str):
+    """Say what starts, and note the machine's load: other work on it skews every figure."""
+    load = os.getloadavg()[0]
+    figures.setdefault("load_average", {})[phase] = round(load, 2)
+    print(f"{message} (load average {load:.2f})", flush=True)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--n", type=int, default=100_000, help="statements (default 100,000)")
+    size.add_argument("--million", action="store_const", const=1_000_000, dest="n")
+    size.add_argument("--quick", action="store_const", const=5_000, dest="n")
+    parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=100, help="statements per POST")
+    parser.add_argument("--clients", type=int, default=2, help="concurrent HTTP clients")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of lms serve")
+    parser.add_argument("--queries", type=int, default=40, help="queries of each kind")
+    parser.add_argument("--limit", type=int, default=100, help="limit of a timed query page")
+    parser.add_argument("--page", type=int, default=500, help="limit when walking everything")
+    parser.add_argument(
+        "--walk-cap",
+        type=int,
+        default=5_000,
+        help="walk all pages of a query to check it when it has this many",
+    )
+    parser.add_argument("--no-ralph", action="store_true", help="skip ralph-malph")
+    parser.add_argument("--no-raw", action="store_true", help="skip the raw PostgreSQL inserts")
+    parser.add_argument(
+        "--ralph-n",
+        type=int,
+        default=20_000,
+        help="statements sent to ralph (default 20,000, as in REFERENCE-LRS.md: its file backend "
+        "slows down as its file grows, so a bigger n only flatters Taawun)",
+    )
+    parser.add_argument("--ralph-queries", type=int, default=10, help="ralph queries per kind")
+    parser.add_argument(
+        "--ralph-walk-seconds",
+        type=float,
+        default=60,
+        help="stop walking ralph's pages after this long",
+    )
+    parser.add_argument("--keep-logs", action="store_true", help="keep the servers' logs")
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    started = datetime.now(UTC)
+    catalog = make_catalog()
+    clock = time.perf_counter()
+    plan = make_plan(args.n, args.seed, catalog)
+    rows = serialize(plan, catalog)
+    bodies = batch_bodies(rows, args.batch)
+    found = expected_sets(plan, catalog)
+    print(
+        f"generated {len(rows):,} statements ({sum(map(len, rows)) / len(rows):.0f} bytes "
+        f"each) in {time.perf_counter() - clock:.1f}s",
+        flush=True,
+    )
+    figures = {
+        "date": started.isoformat(timespec="seconds"),
+        "n": args.n,
+        "batch": args.batch,
+        "clients": args.clients,
+        "workers": args.workers,
+        "limit": args.limit,
+        "command": " ".join(["bench/lrs_bench.py", *(argv or sys.argv[1:])]),
+    }
+    workdir = Path(tempfile.mkdtemp(prefix="lrsbench-"))
+    try:
+        if not args.no_raw:
+            announce(figures, "raw", "raw PostgreSQL: COPY and batched INSERT...")
+            figures["raw"] = measure_raw(rows, args.batch, args.clients)
+        announce(figures, "taawun", "taawun (lms serve, PostgreSQL)...")
+        figures["taawun"] = measure_taawun(args, bodies, plan, catalog, found, workdir)
+        if not args.no_ralph:
+            if missing := ralph_missing():
+                print(missing, flush=True)
+                figures["ralph"] = {"skipped": missing}
+            else:
+                announce(figures, "ralph", "ralph-malph 5.1.0 (filesystem backend)...")
+                figures["ralph"] = measure_ralph(args, bodies, plan, catalog, found, workdir)
+    finally:
+        if args.keep_logs:
+            print(f"server logs kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print_report(figures)
     if args.json:
-        args.json.write_text(json.dumps(figures, indent=2))
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+        print(f"figures written to {args.json}")
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def table(headers: list[str], rows: list[list]) -> str:
+    cells = [[str(c) for c in row] for row in [headers, *rows]]
+    widths = [max(len(row[k]) for row in cells) for k in range(len(headers))]
+
+    def line(row):
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+
+    rule = "| " + " | ".join("-" * w for w in widths) + " |"
+    return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
+
+
+def ingest_rows(figures: dict) -> list[list]:
+    rows = []
+    for name, entry in (
+        ("taawun", figures["taawun"]["ingest"]),
+        ("ralph-malph", figures.get("ralph", {}).get("ingest")),
+        ("raw COPY", figures.get("raw", {}).get("copy")),
+        ("raw batched INSERT", figures.get("raw", {}).get("insert")),
+    ):
+        if entry:
+            rows.append(
+                [
+                    name,
+                    f"{entry['statements']:,}",
+                    entry["seconds"],
+                    f"{entry['per_second']:,}",
+                    entry.get("errors", 0),
+                ]
+            )
+    return rows
+
+
+def query_rows(figures: dict) -> list[list]:
+    rows = []
+    for name in ("taawun", "ralph"):
+        for kind, q in figures.get(name, {}).get("queries", {}).items():
+            rows.append(
+                [name, kind, q["queries"], q["p50_ms"], q["p95_ms"], f"{q['right']}/{q['queries']}"]
+            )
+    return rows
+
+
+def target_rows(figures: dict) -> list[list]:
+    taawun = figures["taawun"]
+    rate = taawun["ingest"]["per_second"]
+    rows = []
+    ralph = figures.get("ralph", {}).get("ingest")
+    if ralph:
+        ratio = rate / ralph["per_second"]
+        rows.append(["ingest >= 3x ralph", f"{ratio:.1f}x", ok(ratio >= 3)])
+    raw = figures.get("raw", {}).get("insert")
+    if raw:
+        share = rate / raw["per_second"]
+        rows.append(["ingest >= 25% of raw batched INSERT", f"{share:.0%}", ok(share >= 0.25)])
+        copy_share = rate / figures["raw"]["copy"]["per_second"]
+        rows.append(["(for information) share of raw COPY", f"{copy_share:.0%}", ""])
+    worst = max(q["p95_ms"] for q in taawun["queries"].values())
+    rows.append(
+        [
+            f"filtered query p95 < 50 ms (n={figures['n']:,})",
+            f"{worst} ms",
+            ok(worst < 50) + ("" if figures["n"] >= 1_000_000 else " (target is at 1M)"),
+        ]
+    )
+    right = all(q["right"] == q["queries"] for q in taawun["queries"].values())
+    paging = taawun["paging"]
+    exact = paging["duplicates"] == 0 and paging["missing"] == 0
+    rows.append(["every filtered answer right", "yes" if right else "NO", ok(right)])
+    rows.append(["paging sees every statement once", "yes" if exact else "NO", ok(exact)])
+    growth = memory_growth(paging["rss_mib"])
+    rows.append(["memory flat while paging", f"{growth:+.1f} MiB", ok(growth <= 10)])
+    return rows
+
+
+def memory_growth(rss: dict) -> float:
+    """RSS after the last page minus RSS after the first tenth of the pages (the first pages
+    warm each worker's allocator and caches)."""
+    return rss["last page"] - rss["10% of pages"]
+
+
+def ok(passed: bool) -> str:
+    return "PASS" if passed else "FAIL"
+
+
+def print_report(figures: dict):
+    print(
+        f"\nLRS benchmark, {figures['date']}, {figures['n']:,} statements, batches of "
+        f"{figures['batch']}, {figures['clients']} clients, lms serve with "
+        f"{figures['workers']} workers; query pages of {figures['limit']}; load average at "
+        f"each start: {figures.get('load_average')}\n"
+    )
+    print(
+        table(["ingest", "statements", "seconds", "statements/s", "errors"], ingest_rows(figures))
+    )
+    print()
+    print(table(["LRS", "query", "n", "p50 ms", "p95 ms", "right"], query_rows(figures)))
+    print()
+    walk_rows = []
+    for name in ("taawun", "ralph"):
+        p = figures.get(name, {}).get("paging")
+        if p:
+            walk_rows.append(
+                [
+                    name,
+                    p["pages"],
+                    p["seconds"],
+                    p["page_p50_ms"],
+                    p["page_p95_ms"],
+                    p["seen"],
+                    p["duplicates"],
+                    p["missing"],
+                    "yes" if p["complete"] else "stopped (time budget)",
+                ]
+            )
+    print(
+        table(
+            [
+                "walk all (more)",
+                "pages",
+                "seconds",
+                "page p50 ms",
+                "page p95 ms",
+                "seen",
+                "duplicates",
+                "missing",
+                "complete",
+            ],
+            walk_rows,
+        )
+    )
+    print()
+    memory_rows = []
+    for name in ("taawun", "ralph"):
+        for phase, m in figures.get(name, {}).get("memory_mib", {}).items():
+            memory_rows.append([name, phase, m["first"], m["max"], m["last"]])
+    print(table(["RSS MiB (all processes)", "phase", "first", "max", "last"], memory_rows))
+    print()
+    paging_rows = []
+    for name in ("taawun", "ralph"):
+        rss = figures.get(name, {}).get("paging", {}).get("rss_mib")
+        if rss:
+            paging_rows.append([name, *rss.values()])
+    print(table(["RSS MiB while paging", *PAGING_RSS], paging_rows))
+    print()
+    print(table(["target", "measured", "verdict"], target_rows(figures)))
+    if "skipped" in figures.get("ralph", {}):
+        print("\n" + figures["ralph"]["skipped"])
 
 
 if __name__ == "__main__":
