@@ -64,6 +64,10 @@ def _register_core(app: Flask) -> None:
     cli.register(app)
     xapi.init_app(app)
     courses.init_app(app)
+    from lms import certificates, cohorts
+
+    cohorts.init_app(app)
+    certificates.init_app(app)
     _register_menu(app)
 
     @app.context_processor

@@ -96,6 +96,11 @@ EXTENSIONS = {
     "state": "https://w3id.org/xapi/taawun/extensions/state",
     "reason": "https://w3id.org/xapi/taawun/extensions/reason",
     "quantity": "https://w3id.org/xapi/taawun/extensions/quantity",
+    "trainer": "https://w3id.org/xapi/taawun/extensions/trainer",
+    "learner": "https://w3id.org/xapi/taawun/extensions/learner",
+    "missing-criteria": "https://w3id.org/xapi/taawun/extensions/missing-criteria",
+    "topic": "https://w3id.org/xapi/taawun/extensions/topic",
+    "next-steps": "https://w3id.org/xapi/taawun/extensions/next-steps",
 }
 
 PLATFORM = "Taawun"

@@ -1,0 +1,70 @@
+"""PDF documents: the certificate and the printable module handout (fpdf2, shaped Arabic)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import qrcode
+from fpdf import FPDF
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu"  # DejaVu Sans covers Latin and Arabic (licence: fonts/LICENSE-DejaVu.txt)
+
+
+def new_document(language: str, orientation: str = "P") -> FPDF:
+    pdf = FPDF(orientation=orientation, format="A4")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_font(FONT, size=12)
+    if language == "ar":
+        # HarfBuzz joins the letters and orders the line right to left.
+        pdf.set_text_shaping(True, direction="rtl", script="arab", language="ar")
+    else:
+        pdf.set_text_shaping(True)
+    pdf.set_lang(language)
+    pdf.add_page()
+    return pdf
+
+
+def align(language: str) -> str:
+    return "R" if language == "ar" else "L"
+
+
+def plain(markdown_text: str) -> list[str]:
+    """Markdown as plain lines for print: emphasis marks and heading hashes dropped."""
+    lines = []
+    for line in (markdown_text or "").strip().splitlines():
+        line = re.sub(r"\*\*|__|`", "", line).rstrip()
+        line = re.sub(r"^#+\s*", "", line)
+        line = re.sub(r"^\s*[-*]\s+", "• ", line)
+        lines.append(line)
+    return lines
+
+
+def write_paragraphs(pdf: FPDF, text: str, language: str, size: int = 11) -> None:
+    pdf.set_font(FONT, size=size)
+    for line in plain(text):
+        if not line:
+            pdf.ln(3)
+            continue
+        pdf.multi_cell(0, size * 0.55, line, align=align(language), new_x="LMARGIN", new_y="NEXT")
+
+
+def heading(pdf: FPDF, text: str, language: str, size: int = 16) -> None:
+    pdf.set_font(FONT, "B", size)
+    pdf.multi_cell(0, size * 0.6, text, align=align(language), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+
+def qr_png(text: str) -> io.BytesIO:
+    buffer = io.BytesIO()
+    qrcode.make(text, box_size=8, border=2).save(buffer, format="PNG")
+    buffer.seek(0)
+    return buffer
+
+
+def to_bytes(pdf: FPDF) -> bytes:
+    return bytes(pdf.output())

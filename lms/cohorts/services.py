@@ -1,0 +1,292 @@
+"""Rules for accreditation, cohorts, joining, sessions and attendance (each act a statement)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+import tincan
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import User
+from lms.cohorts import catalog
+from lms.cohorts.models import Accreditation, Attendance, Cohort, CohortMember, CohortSession
+from lms.db import utcnow
+from lms.i18n import localised
+from lms.xapi import recorder
+from lms.xapi.vocabulary import EXTENSIONS
+
+#: Join codes avoid look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B) so they can be read aloud or copied
+#: from a board in a training room.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+
+
+class CohortError(ValueError):
+    """A rule was broken; the message (already translated by the caller) is shown to the user."""
+
+
+# --- accreditation --------------------------------------------------------------------------
+
+
+def accreditation_activity(course_id: str, trainer: User) -> tincan.Activity:
+    title = {lang: catalog.course_title(course_id, lang) for lang in ("fr", "ar", "en")}
+    return recorder.activity(
+        recorder.activity_iri("accreditations", course_id, trainer.public_id),
+        "accreditation",
+        {lang: f"{text} · {trainer.display_name}" for lang, text in title.items()},
+    )
+
+
+def course_activity(course_id: str) -> tincan.Activity:
+    title = {lang: catalog.course_title(course_id, lang) for lang in ("fr", "ar", "en")}
+    return recorder.activity(recorder.activity_iri("courses", course_id), "course", title)
+
+
+def active_accreditation(session: Session, trainer: User, course_id: str) -> Accreditation | None:
+    return session.scalar(
+        select(Accreditation).where(
+            Accreditation.trainer_id == trainer.id,
+            Accreditation.course_id == course_id,
+            Accreditation.withdrawn_at.is_(None),
+        )
+    )
+
+
+def is_accredited(session: Session, trainer: User, course_id: str) -> bool:
+    return active_accreditation(session, trainer, course_id) is not None
+
+
+def accredited_courses(session: Session, trainer: User) -> list[str]:
+    return list(
+        session.scalars(
+            select(Accreditation.course_id).where(
+                Accreditation.trainer_id == trainer.id, Accreditation.withdrawn_at.is_(None)
+            )
+        )
+    )
+
+
+def accredit(session: Session, admin: User, trainer: User, course_id: str, note: str = ""):
+    """The admin is the actor; the trainer's accreditation for the course is the object."""
+    if not trainer.has_role("trainer"):
+        raise CohortError("not-a-trainer")
+    if active_accreditation(session, trainer, course_id):
+        raise CohortError("already-accredited")
+    row = Accreditation(
+        trainer_id=trainer.id, course_id=course_id, granted_by_id=admin.id, note=note
+    )
+    session.add(row)
+    session.flush()
+    stmt = recorder.statement(
+        admin,
+        "accredited",
+        accreditation_activity(course_id, trainer),
+        ctx=recorder.context(
+            parent=[course_activity(course_id)],
+            extensions={EXTENSIONS["trainer"]: recorder.actor_dict(trainer)},
+        ),
+    )
+    recorder.record(stmt, session)
+    return row
+
+
+def withdraw_accreditation(session: Session, admin: User, row: Accreditation, reason: str):
+    if not row.active:
+        raise CohortError("already-withdrawn")
+    row.withdrawn_at = utcnow()
+    row.withdrawn_by_id = admin.id
+    row.withdrawal_reason = reason
+    stmt = recorder.statement(
+        admin,
+        "unaccredited",
+        accreditation_activity(row.course_id, row.trainer),
+        result=tincan.Result(extensions=tincan.Extensions({EXTENSIONS["reason"]: reason})),
+        ctx=recorder.context(
+            parent=[course_activity(row.course_id)],
+            extensions={EXTENSIONS["trainer"]: recorder.actor_dict(row.trainer)},
+        ),
+    )
+    recorder.record(stmt, session)
+
+
+# --- cohorts ------------------------------------------------------------------------------
+
+
+def new_code(session: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not session.scalar(select(Cohort.id).where(Cohort.code == code)):
+            return code
+
+
+def normalise_code(text: str) -> str:
+    """What a person typed, as a code: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+def find_by_code(session: Session, text: str) -> Cohort | None:
+    code = normalise_code(text)
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return None
+    return session.scalar(select(Cohort).where(Cohort.code == code))
+
+
+def create_cohort(session: Session, trainer: User, **fields) -> Cohort:
+    cohort = Cohort(trainer_id=trainer.id, code=new_code(session), **fields)
+    session.add(cohort)
+    session.flush()
+    return cohort
+
+
+def cohorts_visible_to(session: Session, user: User) -> list[Cohort]:
+    query = select(Cohort).order_by(Cohort.starts_on.desc().nulls_last(), Cohort.id.desc())
+    if not user.has_role("admin"):
+        query = query.where(Cohort.trainer_id == user.id)
+    return list(session.scalars(query))
+
+
+def may_manage(user: User, cohort: Cohort) -> bool:
+    """A trainer manages only their own cohorts; an admin manages all."""
+    return user.has_role("admin") or cohort.trainer_id == user.id
+
+
+def cohort_activity(cohort: Cohort) -> tincan.Activity:
+    return recorder.activity(
+        recorder.activity_iri("cohorts", str(cohort.id)),
+        "cohort",
+        {"fr": cohort.name, "ar": cohort.name, "en": cohort.name},
+    )
+
+
+def membership(session: Session, cohort: Cohort, user: User) -> CohortMember | None:
+    return session.scalar(
+        select(CohortMember).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id
+        )
+    )
+
+
+def add_member(session: Session, cohort: Cohort, learner: User) -> CohortMember:
+    """Join (by code or added by the trainer): the learner is the actor of `joined`."""
+    if membership(session, cohort, learner):
+        raise CohortError("already-member")
+    member = CohortMember(cohort_id=cohort.id, user_id=learner.id)
+    session.add(member)
+    session.flush()
+    stmt = recorder.statement(learner, "joined", cohort_activity(cohort))
+    recorder.record(stmt, session)
+    return member
+
+
+def remove_member(session: Session, cohort: Cohort, learner: User) -> None:
+    member = membership(session, cohort, learner)
+    if member is None:
+        raise CohortError("not-member")
+    session.delete(member)
+    stmt = recorder.statement(learner, "left", cohort_activity(cohort))
+    recorder.record(stmt, session)
+
+
+def cohorts_of_learner(session: Session, learner: User) -> list[Cohort]:
+    return list(
+        session.scalars(
+            select(Cohort)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == learner.id)
+            .order_by(Cohort.id)
+        )
+    )
+
+
+# --- sessions and attendance ----------------------------------------------------------------
+
+
+def add_session(
+    session: Session, cohort: Cohort, held_on: date, course_id: str, module_id: str
+) -> CohortSession:
+    if course_id not in cohort.course_ids:
+        raise CohortError("course-not-in-cohort")
+    found = catalog.course(course_id)
+    if not found or not found.module(module_id):
+        raise CohortError("unknown-module")
+    meeting = CohortSession(
+        cohort_id=cohort.id, held_on=held_on, course_id=course_id, module_id=module_id
+    )
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def session_activity(meeting: CohortSession) -> tincan.Activity:
+    module = catalog.course(meeting.course_id).module(meeting.module_id)
+    name = {
+        lang: f"{meeting.cohort.name} · {localised(module.title, lang) if module else ''} · "
+        f"{meeting.held_on.isoformat()}"
+        for lang in ("fr", "ar", "en")
+    }
+    return recorder.activity(
+        recorder.activity_iri("cohorts", str(meeting.cohort_id), "sessions", str(meeting.id)),
+        "meeting",
+        name,
+    )
+
+
+def take_attendance(session: Session, meeting: CohortSession, present_ids: set[int]) -> int:
+    """Save who was there; each newly present learner gets an `attended` statement.
+
+    Taking attendance again (a late arrival) only adds statements for the new names; a learner
+    unticked later keeps the earlier statement (the act was recorded) but no longer counts.
+    """
+    members = {m.user_id: m.user for m in meeting.cohort.members}
+    existing = {row.user_id: row for row in meeting.attendance}
+    new_statements = []
+    cohort_act = cohort_activity(meeting.cohort)
+    module_parent = recorder.activity(
+        recorder.activity_iri("courses", meeting.course_id, "modules", meeting.module_id),
+        "module",
+        {"en": meeting.module_id},
+    )
+    for user_id, user in members.items():
+        present = user_id in present_ids
+        row = existing.get(user_id)
+        if row is None:
+            row = Attendance(session_id=meeting.id, user_id=user_id, present=present)
+            session.add(row)
+            meeting.attendance.append(row)
+        elif row.present == present:
+            continue
+        row.present = present
+        if present:
+            new_statements.append(
+                recorder.statement(
+                    user,
+                    "attended",
+                    session_activity(meeting),
+                    ctx=recorder.context(
+                        parent=[module_parent],
+                        grouping=[cohort_act, course_activity(meeting.course_id)],
+                    ),
+                )
+            )
+    meeting.attendance_taken_at = utcnow()
+    session.flush()
+    if new_statements:
+        recorder.record_many(new_statements, session)
+    return sum(1 for uid in present_ids if uid in members)
+
+
+def attendance_share(session: Session, cohort: Cohort, learner: User, course_id: str):
+    """(sessions attended, sessions held) among the cohort's sessions of this course."""
+    held = [s.id for s in cohort.sessions if s.course_id == course_id]
+    if not held:
+        return 0, 0
+    attended = session.scalar(
+        select(func.count(Attendance.id)).where(
+            Attendance.session_id.in_(held),
+            Attendance.user_id == learner.id,
+            Attendance.present.is_(True),
+        )
+    )
+    return attended or 0, len(held)
