@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -33,15 +34,12 @@ def align(language: str) -> str:
     return "R" if language == "ar" else "L"
 
 
-def plain(markdown_text: str) -> list[str]:
-    """Markdown as plain lines for print: emphasis marks and heading hashes dropped."""
-    lines = []
-    for line in (markdown_text or "").strip().splitlines():
-        line = re.sub(r"\*\*|__|`", "", line).rstrip()
-        line = re.sub(r"^#+\s*", "", line)
-        line = re.sub(r"^\s*[-*]\s+", "• ", line)
-        lines.append(line)
-    return lines
+def plain(html_text: str) -> list[str]:
+    """Sanitised HTML (as the course loader stores it) as plain lines for print."""
+    text = re.sub(r"<li[^>]*>", "• ", html_text or "")
+    text = re.sub(r"</(p|li|h[1-6]|tr)>|<br\s*/?>", "\n", text)
+    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return [line.strip() for line in text.strip().splitlines()]
 
 
 def write_paragraphs(pdf: FPDF, text: str, language: str, size: int = 11) -> None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from lms.certificates import pdf
-from lms.cohorts.catalog import Course, Module
 from lms.i18n import localised
 
 
-def handout_pdf(course: Course, module: Module, language: str) -> bytes:
+def handout_pdf(course, module, language: str) -> bytes:
     activity = module.activity
     with force_locale(language):
         doc = pdf.new_document(language)
@@ -26,7 +27,8 @@ def handout_pdf(course: Course, module: Module, language: str) -> bytes:
             pdf.write_paragraphs(doc, localised(activity.get("instructions"), language), language)
             doc.ln(4)
             pdf.heading(doc, _("Question for the group"), language, 13)
-            pdf.write_paragraphs(doc, localised(activity.get("prompt"), language), language)
+            prompt = html.escape(localised(activity.get("prompt"), language))
+            pdf.write_paragraphs(doc, prompt, language)
             doc.ln(4)
             pdf.heading(doc, _("Our answer"), language, 13)
             for _line in range(8):  # room to write by hand

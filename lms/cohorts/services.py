@@ -13,7 +13,6 @@ from lms.auth.models import User
 from lms.cohorts import catalog
 from lms.cohorts.models import Accreditation, Attendance, Cohort, CohortMember, CohortSession
 from lms.db import utcnow
-from lms.i18n import localised
 from lms.xapi import recorder
 from lms.xapi.vocabulary import EXTENSIONS
 
@@ -31,7 +30,7 @@ class CohortError(ValueError):
 
 
 def accreditation_activity(course_id: str, trainer: User) -> tincan.Activity:
-    title = {lang: catalog.course_title(course_id, lang) for lang in ("fr", "ar", "en")}
+    title = catalog.course_titles(course_id)
     return recorder.activity(
         recorder.activity_iri("accreditations", course_id, trainer.public_id),
         "accreditation",
@@ -40,7 +39,7 @@ def accreditation_activity(course_id: str, trainer: User) -> tincan.Activity:
 
 
 def course_activity(course_id: str) -> tincan.Activity:
-    title = {lang: catalog.course_title(course_id, lang) for lang in ("fr", "ar", "en")}
+    title = catalog.course_titles(course_id)
     return recorder.activity(recorder.activity_iri("courses", course_id), "course", title)
 
 
@@ -208,8 +207,7 @@ def add_session(
 ) -> CohortSession:
     if course_id not in cohort.course_ids:
         raise CohortError("course-not-in-cohort")
-    found = catalog.course(course_id)
-    if not found or not found.module(module_id):
+    if catalog.module(course_id, module_id) is None:
         raise CohortError("unknown-module")
     meeting = CohortSession(
         cohort_id=cohort.id, held_on=held_on, course_id=course_id, module_id=module_id
@@ -220,11 +218,11 @@ def add_session(
 
 
 def session_activity(meeting: CohortSession) -> tincan.Activity:
-    module = catalog.course(meeting.course_id).module(meeting.module_id)
     name = {
-        lang: f"{meeting.cohort.name} · {localised(module.title, lang) if module else ''} · "
+        lang: f"{meeting.cohort.name} · "
+        f"{catalog.module_title(meeting.course_id, meeting.module_id, lang)} · "
         f"{meeting.held_on.isoformat()}"
-        for lang in ("fr", "ar", "en")
+        for lang in catalog.LANGS
     }
     return recorder.activity(
         recorder.activity_iri("cohorts", str(meeting.cohort_id), "sessions", str(meeting.id)),

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from lms.access import USER, allow
@@ -179,11 +180,7 @@ def show(cohort_id: int):
 
 
 def _module_title(course_id: str, module_id: str) -> str:
-    from lms.i18n import localised
-
-    found = catalog.course(course_id)
-    module = found.module(module_id) if found else None
-    return localised(module.title) if module else module_id
+    return catalog.module_title(course_id, module_id)
 
 
 @bp.route("/cohorts/<int:cohort_id>/qr.svg")
@@ -344,19 +341,16 @@ def join_link(code: str):
 
 
 def _module_or_404(course_id: str, module_id: str):
-    found = catalog.course(course_id)
-    module = found.module(module_id) if found else None
+    module = catalog.module(course_id, module_id)
     if module is None:
         abort(404)
-    return found, module
+    return catalog.course(course_id), module
 
 
 @bp.route("/facilitator/<course_id>/<module_id>")
 @allow("trainer", "coach", "admin")
 def facilitator(course_id: str, module_id: str):
     course, module = _module_or_404(course_id, module_id)
-    from lms.markdown import render_markdown
-
     activity = module.activity
     lang = current_language()
     return render_template(
@@ -367,8 +361,9 @@ def facilitator(course_id: str, module_id: str):
         course_title=localised(course.title),
         activity_title=localised(activity.get("title")),
         minutes=activity.get("minutes"),
-        instructions=render_markdown(localised(activity.get("instructions"), lang)),
-        notes=render_markdown(localised(activity.get("facilitator_notes"), lang)),
+        # the loader stores these as sanitised HTML (Markdown through nh3)
+        instructions=Markup(localised(activity.get("instructions"), lang)),  # noqa: S704
+        notes=Markup(localised(activity.get("facilitator_notes"), lang)),  # noqa: S704
         prompt=localised(activity.get("prompt"), lang),
     )
 
