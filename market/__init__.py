@@ -22,7 +22,11 @@ def init_app(app: Flask) -> None:
             endpoint="market.index",
             order=50,
             status=lambda user: unlocked_after_course(
-                user, "my-coop", _l("Opens when you have completed Manage your cooperative.")
+                user,
+                "my-coop",
+                _l(
+                    "Opens when you have completed the course “Manage your agricultural cooperative” (My.COOP)."  # noqa: E501
+                ),
             ),
         )
     )

@@ -1,0 +1,380 @@
+"""Marketplace rules: who manages a cooperative, listings, photos and the order lifecycle."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from lms.auth.models import User
+from lms.db import utcnow
+from lms.path import course_completed
+from lms.plugins import registry
+from lms.regions import REGIONS
+from market import statements
+from market.images import process
+from market.models import Cooperative, Membership, Order, OrderEvent, Photo, Product
+from market.search import search_document
+
+PREREQUISITE_COURSE = "my-coop"
+PROJECTS_SERVICE = "projects.launched_for_user"
+MAX_PHOTOS = 6
+
+CATEGORIES = {
+    "argan-oil": _l("Argan oil"),
+    "olive-oil": _l("Olive oil"),
+    "honey": _l("Honey"),
+    "saffron": _l("Saffron"),
+    "couscous-pasta": _l("Couscous and pasta"),
+    "dates": _l("Dates"),
+    "plants": _l("Aromatic and medicinal plants"),
+    "cosmetics": _l("Cosmetics"),
+    "textiles-carpets": _l("Textiles and carpets"),
+    "pottery": _l("Pottery"),
+    "other": _l("Other"),
+}
+UNITS = {
+    "kg": _l("kg"),
+    "100g": _l("100 g"),
+    "litre": _l("litre"),
+    "piece": _l("piece"),
+    "jar": _l("jar"),
+    "bottle": _l("bottle"),
+    "box": _l("box"),
+    "m2": _l("square metre"),
+}
+PAYMENT_METHODS = {"on_delivery": _l("Payment on delivery"), "bank_transfer": _l("Bank transfer")}
+STATUSES = {
+    "requested": _l("Requested"),
+    "accepted": _l("Accepted"),
+    "refused": _l("Refused"),
+    "shipped": _l("Shipped"),
+    "delivered": _l("Delivered"),
+    "cancelled": _l("Cancelled"),
+}
+#: status -> (statuses it may come from, xAPI verb key)
+TRANSITIONS = {
+    "accepted": (("requested",), "accepted"),
+    "refused": (("requested",), "rejected"),
+    "cancelled": (("requested",), "cancelled"),
+    "shipped": (("accepted",), "shipped"),
+    "delivered": (("shipped",), "delivered"),
+}
+
+
+class MarketError(ValueError):
+    """A marketplace rule was broken; `message` is shown to the user in their language."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+# --- cooperatives ---------------------------------------------------------------------------
+
+
+def may_create_cooperative(user) -> bool:
+    return course_completed(user, PREREQUISITE_COURSE)
+
+
+def membership(session: Session, coop: Cooperative, user) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return session.scalar(
+        select(Membership).where(
+            Membership.cooperative_id == coop.id, Membership.user_id == user.id
+        )
+    )
+
+
+def is_member(session: Session, coop: Cooperative, user) -> bool:
+    return membership(session, coop, user) is not None
+
+
+def is_owner(session: Session, coop: Cooperative, user) -> bool:
+    found = membership(session, coop, user)
+    return found is not None and found.role == "owner"
+
+
+def cooperatives_of(session: Session, user) -> list[Cooperative]:
+    return list(
+        session.scalars(
+            select(Cooperative)
+            .join(Membership)
+            .where(Membership.user_id == user.id)
+            .order_by(Cooperative.name)
+        )
+    )
+
+
+def create_cooperative(session: Session, user, **fields) -> Cooperative:
+    if not may_create_cooperative(user):
+        raise MarketError(
+            _l("Complete the course “Manage your agricultural cooperative” (My.COOP) first.")
+        )
+    coop = Cooperative(**fields)
+    coop.memberships.append(Membership(user_id=user.id, role="owner"))
+    session.add(coop)
+    session.flush()
+    statements.cooperative_created(user, coop)
+    return coop
+
+
+def update_cooperative(session: Session, coop: Cooperative, **fields) -> None:
+    renamed = fields.get("name", coop.name) != coop.name
+    for key, value in fields.items():
+        setattr(coop, key, value)
+    if renamed:  # the cooperative's name is part of every product's search text
+        for product in coop.products:
+            product.search_text = search_document(product, coop)
+    session.flush()
+
+
+def add_member(session: Session, coop: Cooperative, email: str) -> Membership:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise MarketError(_l("No account uses this e-mail address."))
+    if is_member(session, coop, user):
+        raise MarketError(_l("This person is already a member."))
+    member = Membership(cooperative=coop, user_id=user.id, role="member")
+    session.add(member)
+    session.flush()
+    return member
+
+
+# --- launched projects (the projects plugin, when it is installed) ---------------------------
+
+
+def launched_projects(user) -> list[dict]:
+    """The user's launched projects from the project bank; none when it is not installed."""
+    service = registry().service(PROJECTS_SERVICE)
+    if service is None or not user.is_authenticated:
+        return []
+    return list(service(user) or [])
+
+
+def project_key(project: dict) -> str:
+    return str(project.get("registration_number") or project.get("name") or "")[:200]
+
+
+def find_launched_project(user, key: str) -> dict | None:
+    return next((p for p in launched_projects(user) if project_key(p) == key), None)
+
+
+def cooperative_made_from(session: Session, key: str) -> Cooperative | None:
+    return session.scalar(select(Cooperative).where(Cooperative.source_project == key))
+
+
+def fields_from_project(project: dict) -> dict:
+    """A launched project's data as cooperative fields (what does not fit is left out)."""
+    year = project.get("registration_date")
+    year = getattr(year, "year", None) or (int(str(year)[:4]) if str(year)[:4].isdigit() else None)
+    region = project.get("region")
+    return {
+        "name": str(project.get("name") or "")[:200],
+        "registration_number": str(project.get("registration_number") or "")[:64],
+        "region": region if region in REGIONS else "",
+        "commune": str(project.get("commune") or "")[:120],
+        "year_founded": year,
+        "members_count": _count(project.get("members")),
+        "women_count": _count(project.get("women")),
+        "youth_count": _count(project.get("youth")),
+        "story": str(project.get("summary") or ""),
+    }
+
+
+def _count(value) -> int | None:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return None
+
+
+# --- products -------------------------------------------------------------------------------
+
+
+def create_product(session: Session, coop: Cooperative, user, **fields) -> Product:
+    product = Product(cooperative=coop, published=False, **{
+        k: v for k, v in fields.items() if k != "published"
+    })  # fmt: skip
+    session.add(product)
+    update_product(session, product, user, **fields)
+    return product
+
+
+def update_product(session: Session, product: Product, user, **fields) -> None:
+    publish = fields.pop("published", product.published)
+    for key, value in fields.items():
+        setattr(product, key, value)
+    product.search_text = search_document(product, product.cooperative)
+    newly_published = publish and not product.published
+    product.published = publish
+    if newly_published and product.published_at is None:
+        product.published_at = utcnow()  # first publication: what the feed calls new
+    session.flush()
+    if newly_published:
+        statements.product_published(user, product)
+
+
+def add_photo(session: Session, coop: Cooperative, data: bytes, product: Product | None = None):
+    """Store a checked, resized picture of the cooperative or of one of its products."""
+    count = len(product.photos) if product else len(coop.photos)
+    if count >= MAX_PHOTOS:
+        raise MarketError(_l("At most %(n)d pictures.", n=MAX_PHOTOS))
+    image = process(data)
+    photo = Photo(
+        cooperative_id=coop.id,
+        product=product,
+        digest=image.digest,
+        small=image.small.data,
+        small_width=image.small.width,
+        small_height=image.small.height,
+        large=image.large.data,
+        large_width=image.large.width,
+        large_height=image.large.height,
+    )
+    session.add(photo)
+    session.flush()
+    return photo
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+
+def place_order(
+    session: Session,
+    buyer,
+    product: Product,
+    quantity: int,
+    delivery_region: str,
+    payment_method: str,
+    message: str = "",
+) -> Order:
+    if not product.published:
+        raise MarketError(_l("This product is not on sale."))
+    if is_member(session, product.cooperative, buyer):
+        raise MarketError(_l("You cannot order from your own cooperative."))
+    if quantity < product.minimum_order:
+        raise MarketError(_l("The minimum order is %(n)d.", n=product.minimum_order))
+    if quantity > product.quantity_available:
+        raise MarketError(_l("Only %(n)d available at the moment.", n=product.quantity_available))
+    if payment_method not in PAYMENT_METHODS:
+        raise MarketError(_l("Choose a payment method."))
+    if delivery_region not in REGIONS:
+        raise MarketError(_l("Choose a delivery region."))
+    order = Order(
+        product=product,
+        cooperative_id=product.cooperative_id,
+        buyer_id=buyer.id,
+        quantity=quantity,
+        unit_price=Decimal(product.price),
+        unit=product.unit,
+        delivery_region=delivery_region,
+        payment_method=payment_method,
+        message=message,
+        status="requested",
+    )
+    session.add(order)
+    session.flush()
+    order.events.append(OrderEvent(status="requested", actor_id=buyer.id, note=message))
+    session.flush()
+    statements.order_act(buyer, "ordered", order)
+    return order
+
+
+def orders_of_buyer(session: Session, buyer) -> list[Order]:
+    return list(
+        session.scalars(select(Order).where(Order.buyer_id == buyer.id).order_by(Order.id.desc()))
+    )
+
+
+def orders_of_cooperative(session: Session, coop: Cooperative) -> list[Order]:
+    return list(
+        session.scalars(
+            select(Order).where(Order.cooperative_id == coop.id).order_by(Order.id.desc())
+        )
+    )
+
+
+def may_see_order(session: Session, order: Order, user) -> bool:
+    return order.buyer_id == user.id or is_member(session, order.cooperative, user)
+
+
+def accept_order(session: Session, order: Order, user, delivery_date: date) -> None:
+    if delivery_date < date.today():
+        raise MarketError(_l("The delivery date cannot be in the past."))
+    _require_member(session, order, user)
+    _move(session, order, user, "accepted")
+    # Atomic and conditional: two acceptances at the same moment cannot take the stock below
+    # zero. PostgreSQL makes the second UPDATE wait for the first and re-check the condition.
+    taken = session.execute(
+        update(Product)
+        .where(Product.id == order.product_id, Product.quantity_available >= order.quantity)
+        .values(quantity_available=Product.quantity_available - order.quantity)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        raise MarketError(_l("Not enough stock left to accept this order."))
+    session.refresh(order.product)
+    order.delivery_date = delivery_date
+    _history(session, order, user, "accepted", "", "accepted")
+
+
+def refuse_order(session: Session, order: Order, user, reason: str) -> None:
+    if not reason.strip():
+        raise MarketError(_l("Please give a reason."))
+    _require_member(session, order, user)
+    _move(session, order, user, "refused")
+    order.refusal_reason = reason.strip()
+    _history(session, order, user, "refused", order.refusal_reason, "rejected")
+
+
+def ship_order(session: Session, order: Order, user) -> None:
+    _require_member(session, order, user)
+    _move(session, order, user, "shipped")
+    _history(session, order, user, "shipped", "", "shipped")
+
+
+def deliver_order(session: Session, order: Order, user) -> None:
+    _require_member(session, order, user)
+    _move(session, order, user, "delivered")
+    _history(session, order, user, "delivered", "", "delivered")
+
+
+def cancel_order(session: Session, order: Order, user) -> None:
+    if order.buyer_id != user.id:
+        raise MarketError(_l("Only the buyer can cancel an order."))
+    _move(session, order, user, "cancelled")
+    _history(session, order, user, "cancelled", "", "cancelled")
+
+
+def _require_member(session: Session, order: Order, user) -> None:
+    if not is_member(session, order.cooperative, user):
+        raise MarketError(_l("Only the cooperative's members can do this."))
+
+
+def _move(session: Session, order: Order, user, status: str) -> None:
+    """Change the status only if nobody changed it meanwhile (a conditional UPDATE)."""
+    sources, _verb = TRANSITIONS[status]
+    moved = session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status.in_(sources))
+        .values(status=status, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        session.refresh(order)
+        raise MarketError(
+            _l("This order is now %(status)s: it cannot be changed this way.",
+               status=STATUSES[order.status])
+        )  # fmt: skip
+    session.refresh(order)
+
+
+def _history(session: Session, order: Order, user, status: str, note: str, verb: str) -> None:
+    session.add(OrderEvent(order_id=order.id, status=status, actor_id=user.id, note=note))
+    session.flush()
+    statements.order_act(user, verb, order, reason=note if status == "refused" else "")
