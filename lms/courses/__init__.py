@@ -2,17 +2,53 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
-from lms.plugins import registry
+from lms.plugins import MenuEntry, PathStep, StepStatus, registry
 
 
 def init_app(app: Flask) -> None:
+    from lms import compression
     from lms.courses import cli
+    from lms.courses.views import PATH_COURSES, bp
 
+    app.register_blueprint(bp)
     app.cli.add_command(cli.load_content_command)
     app.cli.add_command(cli.rebuild_progress_command)
-    registry(app).provide("courses.completed", _completed)
+    compression.init_app(app)
+    reg = registry(app)
+    reg.provide("courses.completed", _completed)
+    reg.menu.append(MenuEntry("courses.catalogue", _l("Courses"), frozenset({"public"}), 20))
+    for course_id, order, label in PATH_COURSES:
+        reg.path_steps.append(
+            PathStep(
+                key=course_id,
+                label=CourseLabel(course_id, label),
+                endpoint=f"courses.path_{course_id.replace('-', '_')}",
+                order=order,
+                status=lambda user, course_id=course_id: step_status(user, course_id),
+            )
+        )
+    reg.dashboard_cards.append(current_course_card)
+
+
+class CourseLabel:
+    """A path step's label: the course title in the reader's language, read when shown."""
+
+    def __init__(self, course_id: str, fallback: str):
+        self.course_id, self.fallback = course_id, fallback
+
+    def __str__(self) -> str:
+        from lms.courses.views import course_title
+
+        title = course_title(self.course_id)
+        return title if title != self.course_id else self.fallback
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
 
 
 def _completed(user, course_id: str) -> bool:
@@ -20,3 +56,44 @@ def _completed(user, course_id: str) -> bool:
     from lms.db import session
 
     return is_completed(session, user, course_id)
+
+
+def step_status(user, course_id: str) -> StepStatus:
+    from lms.courses import services
+    from lms.db import session
+    from lms.i18n import localised
+
+    course = services.get_course(session, course_id)
+    if course is None:
+        return StepStatus(unlocked=False, done=False, hint=_l("This course is not available yet."))
+    status = services.course_status(session, user, course_id)
+    if status.completed:
+        return StepStatus(unlocked=True, done=True, hint=_("Completed."))
+    missing = services.missing_prerequisites(session, user, course)
+    if missing:
+        titles = ", ".join(localised(c.title) or c.id for c in missing)
+        hint = _("Opens when you have completed %(titles)s.", titles=titles)
+        return StepStatus(unlocked=False, done=False, hint=hint)
+    if status.enrolled:
+        return StepStatus(unlocked=True, done=False,
+                          hint=_("%(percent)s%% done.", percent=status.progress))  # fmt: skip
+    return StepStatus(unlocked=True, done=False, hint=_("Not started yet."))
+
+
+def current_course_card(user):
+    """Dashboard card: the course the learner worked on last, with a continue button."""
+    from sqlalchemy import select
+
+    from lms.courses import services
+    from lms.courses.models import CourseProgress
+    from lms.db import session
+
+    row = session.scalars(
+        select(CourseProgress)
+        .where(CourseProgress.user_id == user.id)
+        .order_by(CourseProgress.completed, CourseProgress.last_activity.desc())
+        .limit(1)
+    ).first()
+    course = services.get_course(session, row.course_id) if row else None
+    status = services.course_status(session, user, course.id) if course else None
+    return Markup(render_template("courses/_card.html", course=course, status=status))  # noqa: S704 (rendered by Jinja with autoescape)
