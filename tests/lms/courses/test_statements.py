@@ -180,13 +180,17 @@ def test_rebuild_progress_from_the_lrs_gives_the_same_projection(app, journey):
     assert _projection(app) == before
 
 
+PLAYER_VERBS = ("launched", "initialized", "terminated", "experienced", "answered", "passed",
+                "failed", "progressed", "completed", "responded")  # fmt: skip
+
+
 def test_the_profile_document_lists_every_verb_and_type_the_player_sends(journey):
     text = PROFILE_DOC.read_text(encoding="utf-8")
     _learner, statements = journey
     for statement in statements:
         assert statement["verb"]["id"] in text
         assert statement["object"]["definition"]["type"] in text
-    for iri, _display in VERBS.values():
-        assert iri in text, f"{iri} is not described in docs/xapi-profile.md"
+    for key in PLAYER_VERBS:
+        assert VERBS[key][0] in text, f"{key} is not described in docs/xapi-profile.md"
     for extension in (EXTENSIONS["progress"], ATTEMPT):
         assert extension in text
