@@ -204,7 +204,48 @@ def store_statements(
         row.voided = row.data["verb"]["id"] != VOIDED_VERB and any(
             ref == row.statement_id and verb == VOIDED_VERB for _, ref, verb in referrers
         )
-    seqs = session.execute(
+    _insert_rows(session, rows, stored, authority_name)
+    index_rows(session, rows, referrers)
+    _apply_voiding(session, rows)
+    remember_definitions(session, [row.data for row in rows])
+    if attachments:
+        store_attachments(session, attachments)
+    return ids
+
+
+def _insert_rows(session: Session, rows: list["NewStatement"], stored, authority_name):
+    """Insert the batch and set each row's seq."""
+    if session.get_bind().dialect.name == "postgresql":
+        # One statement whose rows travel as one JSON document: far less client work than
+        # a multi-row VALUES list with six parameters per statement.
+        payload = json.dumps(
+            [
+                {
+                    "statement_id": row.statement_id,
+                    "voided": row.voided,
+                    "object_ref": row.object_ref,
+                    "data": row.data,
+                }
+                for row in rows
+            ],
+            ensure_ascii=False,
+        )
+        result = session.execute(
+            text(
+                "INSERT INTO xapi_statement "
+                "(statement_id, stored, voided, object_ref, authority_ifi, data) "
+                "SELECT x.statement_id, :stored, x.voided, x.object_ref, :authority, "
+                "CAST(x.data AS jsonb) FROM json_to_recordset(CAST(:rows AS json)) "
+                "AS x(statement_id varchar, voided boolean, object_ref varchar, data json) "
+                "RETURNING seq, statement_id"
+            ),
+            {"stored": stored, "authority": authority_name, "rows": payload},
+        )
+        seqs = dict((statement_id, seq) for seq, statement_id in result)
+        for row in rows:
+            row.seq = seqs[row.statement_id]
+        return
+    result = session.execute(
         insert(Statement).returning(Statement.seq, sort_by_parameter_order=True),
         [
             {
@@ -218,14 +259,8 @@ def store_statements(
             for row in rows
         ],
     ).scalars()
-    for row, seq in zip(rows, seqs, strict=True):
+    for row, seq in zip(rows, result, strict=True):
         row.seq = seq
-    index_rows(session, rows, referrers)
-    _apply_voiding(session, rows)
-    remember_definitions(session, [row.data for row in rows])
-    if attachments:
-        store_attachments(session, attachments)
-    return ids
 
 
 @dataclass
@@ -330,10 +365,10 @@ def index_rows(session: Session, rows, referrers=None):
         # One statement for the whole batch: the index rows are most of what is written.
         session.execute(
             text(
-                "INSERT INTO xapi_statement_index (key, seq) "
-                "SELECT * FROM unnest(CAST(:keys AS varchar[]), CAST(:seqs AS bigint[]))"
+                "INSERT INTO xapi_statement_index (key, seq) SELECT x.k, x.s "
+                "FROM json_to_recordset(CAST(:rows AS json)) AS x(k varchar, s bigint)"
             ),
-            {"keys": keys, "seqs": seqs},
+            {"rows": json.dumps([{"k": k, "s": q} for k, q in zip(keys, seqs, strict=True)])},
         )
     else:
         session.execute(

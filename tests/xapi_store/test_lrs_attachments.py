@@ -127,3 +127,17 @@ def test_signature_with_other_algorithm_is_rejected(lrs_client, lrs_auth):
     parts = [("application/octet-stream", token)]
     response = send(lrs_client, lrs_auth, {**statement, "attachments": [meta]}, parts)
     assert response.status_code == 400
+
+
+def test_attachment_body_is_stored_once_per_sha2(lrs_app, lrs_client, lrs_auth):
+    from sqlalchemy import func, select
+
+    from xapi_store.models import Attachment
+
+    body = b"the same report, sent twice"
+    for _ in range(2):
+        statement = make_statement(attachments=[attachment_meta(body)])
+        assert send(lrs_client, lrs_auth, statement, [("text/plain", body)]).status_code == 200
+    with lrs_app.app_context():
+        session = lrs_app.extensions["db_session"]
+        assert session.scalar(select(func.count()).select_from(Attachment)) == 1
