@@ -147,10 +147,11 @@ class Photo(db.Base):
         ForeignKey("market_products.id", ondelete="CASCADE"), index=True
     )
     digest: Mapped[str] = mapped_column(String(64))
-    small: Mapped[bytes] = mapped_column(LargeBinary)
+    # Deferred: listing pages load photo rows for their sizes, never the bytes.
+    small: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     small_width: Mapped[int] = mapped_column(Integer)
     small_height: Mapped[int] = mapped_column(Integer)
-    large: Mapped[bytes] = mapped_column(LargeBinary)
+    large: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     large_width: Mapped[int] = mapped_column(Integer)
     large_height: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(db.UTCDateTime, default=db.utcnow)

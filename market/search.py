@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Select, func, literal_column, or_, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from market.models import Cooperative, Product
 
@@ -66,7 +66,7 @@ def search(session: Session, filters: Filters, per_page: int = PER_PAGE) -> Resu
     stmt = (
         select(Product)
         .join(Product.cooperative)
-        .options(contains_eager(Product.cooperative))
+        .options(contains_eager(Product.cooperative), selectinload(Product.photos))
         .where(Product.published.is_(True))
     )
     stmt = _match(stmt, terms(filters.query), session.get_bind().dialect.name)
