@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 
-from lms.path import unlocked_after_course
-from lms.plugins import MenuEntry, PathStep, registry
+from lms.path import course_completed, unlocked_after_course
+from lms.plugins import MenuEntry, PathStep, StepStatus, registry
+
+PREREQUISITE_COURSE = "start-coop"
+#: The step is done once a coach has retained one of the learner's projects.
+DONE_STATES = frozenset({"qualified", "incubated", "launched"})
 
 
 def init_app(app: Flask) -> None:
@@ -27,11 +31,48 @@ def init_app(app: Flask) -> None:
             label=_l("Project bank"),
             endpoint="projects.index",
             order=30,
-            status=lambda user: unlocked_after_course(
-                user, "start-coop", _l("Opens when you have completed Start a cooperative.")
-            ),
+            status=path_status,
         )
     )
+    reg.dashboard_cards.append(dashboard_card)
     # Read services for other plugins (they never import projects): plain dicts, stable keys.
     reg.provide("projects.launched_for_user", services.launched_for_user)
     reg.provide("projects.for_coach", services.for_coach)
+
+
+def path_status(user) -> StepStatus:
+    from lms.db import session
+    from projects import services
+
+    locked = unlocked_after_course(
+        user, PREREQUISITE_COURSE, _l("Opens when you have completed Start a cooperative.")
+    )
+    mine = services.projects_of(session, user) if user.is_authenticated else []
+    if not mine:
+        return locked
+    latest = mine[0]
+    return StepStatus(
+        unlocked=True,
+        done=any(project.state in DONE_STATES for project in mine),
+        hint=_l("%(name)s: %(state)s", name=latest.name, state=services.STATES[latest.state]),
+    )
+
+
+def dashboard_card(user):
+    """The learner's projects and, for reviewers, how many wait for a review."""
+    from lms.db import session
+    from projects import services
+    from projects.views import template_helpers
+
+    mine = services.projects_of(session, user)
+    waiting = services.waiting_for_review(session) if services.is_reviewer(user) else None
+    may_create = course_completed(user, PREREQUISITE_COURSE)
+    if not (mine or may_create or waiting is not None):
+        return None
+    return render_template(
+        "projects/_card.html",
+        mine=mine,
+        waiting=waiting,
+        may_create=may_create,
+        **template_helpers(),
+    )

@@ -446,6 +446,13 @@ def projects_of(session: Session, holder) -> list[Project]:
     )
 
 
+def waiting_for_review(session: Session) -> int:
+    """Projects a reviewer should pick up: submitted or resubmitted, not yet under review."""
+    return session.scalar(
+        select(func.count(Project.id)).where(Project.state.in_(("submitted", "resubmitted")))
+    )
+
+
 def projects_for_review(session: Session, filters: Filters) -> list[Project]:
     """What reviewers see: every project that has left the draft state."""
     query = select(Project).where(Project.state != "draft").order_by(Project.updated_at.desc())

@@ -46,7 +46,8 @@ PREREQUISITE_COURSE = "start-coop"
 
 
 @bp.context_processor
-def _project_helpers():
+def template_helpers() -> dict:
+    """Names every project template uses (also passed to the dashboard card, outside bp)."""
     return {
         "project_states": services.STATES,
         "state_symbols": services.STATE_SYMBOLS,

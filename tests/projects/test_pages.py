@@ -303,3 +303,27 @@ def test_launched_projects_are_offered_to_the_marketplace_as_plain_dicts(
         "summary": "Presser l'huile ensemble et la vendre en bouteilles.",
         "products": "Huile d'argan cosmétique et alimentaire.",
     }]  # fmt: skip
+
+
+def test_the_learning_path_and_dashboard_follow_the_projects(client, auth, holder, make_user,
+                                                            make_project):  # fmt: skip
+    newcomer = make_user("learner")
+    auth.login(newcomer)
+    path = client.get("/path").get_data(as_text=True)
+    assert (
+        "S&#39;ouvre quand vous avez terminé" in path or "S'ouvre quand vous avez terminé" in path
+    )
+    assert "Banque de projets" not in client.get("/dashboard").get_data(as_text=True).split(
+        "</ol>")[-1]  # fmt: skip
+
+    auth.login(holder)
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Présenter un nouveau projet" in dashboard
+    make_project(holder, state="qualified", name="Projet Retenu")
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Projet Retenu" in dashboard and "Retenu" in dashboard
+
+    make_project(make_user("learner"), state="submitted")
+    auth.login(make_user("coach"))
+    waiting = client.get("/dashboard").get_data(as_text=True)
+    assert "attend une évaluation" in waiting or "attendent une évaluation" in waiting
