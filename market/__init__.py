@@ -10,10 +10,13 @@ from lms.plugins import MenuEntry, PathStep, registry
 
 
 def init_app(app: Flask) -> None:
-    from market.views import bp
+    from market.views import bp, dashboard_card
 
     app.register_blueprint(bp)
     reg = registry(app)
+    reg.dashboard_cards.append(dashboard_card)
+    # For coaches (commercial progress beside learning): plain dicts, stable keys.
+    reg.provide("market.commercial_summary", _commercial_summary)
     reg.menu.append(MenuEntry("market.index", _l("Marketplace"), frozenset({"public"}), 50))
     reg.path_steps.append(
         PathStep(
@@ -30,3 +33,10 @@ def init_app(app: Flask) -> None:
             ),
         )
     )
+
+
+def _commercial_summary(user) -> list[dict]:
+    from lms.db import session
+    from market.services import commercial_summary
+
+    return commercial_summary(session, user)

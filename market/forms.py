@@ -92,12 +92,32 @@ class MemberForm(FlaskForm):
 
 
 class ProductForm(FlaskForm):
-    title_fr = StringField(_l("Title in French"), [Optional(), Length(max=160)])
-    title_ar = StringField(_l("Title in Arabic"), [Optional(), Length(max=160)])
-    title_en = StringField(_l("Title in English"), [Optional(), Length(max=160)])
-    description_fr = TextAreaField(_l("Description in French"), [Optional(), Length(max=4000)])
-    description_ar = TextAreaField(_l("Description in Arabic"), [Optional(), Length(max=4000)])
-    description_en = TextAreaField(_l("Description in English"), [Optional(), Length(max=4000)])
+    title_fr = StringField(
+        _l("Title in French"), [Optional(), Length(max=160)], render_kw={"lang": "fr", "dir": "ltr"}
+    )
+    title_ar = StringField(
+        _l("Title in Arabic"), [Optional(), Length(max=160)], render_kw={"lang": "ar", "dir": "rtl"}
+    )
+    title_en = StringField(
+        _l("Title in English"),
+        [Optional(), Length(max=160)],
+        render_kw={"lang": "en", "dir": "ltr"},
+    )
+    description_fr = TextAreaField(
+        _l("Description in French"),
+        [Optional(), Length(max=4000)],
+        render_kw={"lang": "fr", "dir": "ltr"},
+    )
+    description_ar = TextAreaField(
+        _l("Description in Arabic"),
+        [Optional(), Length(max=4000)],
+        render_kw={"lang": "ar", "dir": "rtl"},
+    )
+    description_en = TextAreaField(
+        _l("Description in English"),
+        [Optional(), Length(max=4000)],
+        render_kw={"lang": "en", "dir": "ltr"},
+    )
     category = SelectField(_l("Category"), [DataRequired(_l("Choose a category."))])
     price = DecimalField(
         _l("Price in MAD"),

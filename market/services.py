@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lms.auth.models import User
@@ -157,6 +157,9 @@ def launched_projects(user) -> list[dict]:
 
 
 def project_key(project: dict) -> str:
+    """What identifies a launched project across requests (and marks the profile made from it)."""
+    if project.get("project_id") is not None:
+        return f"project:{project['project_id']}"
     return str(project.get("registration_number") or project.get("name") or "")[:200]
 
 
@@ -182,7 +185,9 @@ def fields_from_project(project: dict) -> dict:
         "members_count": _count(project.get("members")),
         "women_count": _count(project.get("women")),
         "youth_count": _count(project.get("youth")),
-        "story": str(project.get("summary") or ""),
+        "story": "\n\n".join(
+            str(project[key]) for key in ("summary", "products") if project.get(key)
+        ),
     }
 
 
@@ -378,3 +383,32 @@ def _history(session: Session, order: Order, user, status: str, note: str, verb:
     session.add(OrderEvent(order_id=order.id, status=status, actor_id=user.id, note=note))
     session.flush()
     statements.order_act(user, verb, order, reason=note if status == "refused" else "")
+
+
+# --- commercial progress (read by coaches beside learning progress) -------------------------
+
+
+def commercial_summary(session: Session, user) -> list[dict]:
+    """Per cooperative of the user: products on sale, orders per status, delivered sales (MAD)."""
+    summaries = []
+    for coop in cooperatives_of(session, user):
+        counts = dict(
+            session.execute(
+                select(Order.status, func.count())
+                .where(Order.cooperative_id == coop.id)
+                .group_by(Order.status)
+            ).all()
+        )
+        delivered = session.scalar(
+            select(func.coalesce(func.sum(Order.unit_price * Order.quantity), 0)).where(
+                Order.cooperative_id == coop.id, Order.status == "delivered"
+            )
+        )
+        summaries.append({
+            "cooperative_id": coop.id,
+            "name": coop.name,
+            "products_published": sum(1 for p in coop.products if p.published),
+            "orders": {status: counts.get(status, 0) for status in STATUSES},
+            "delivered_sales_mad": Decimal(delivered or 0),
+        })  # fmt: skip
+    return summaries

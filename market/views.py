@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -66,6 +67,16 @@ def _helpers():
         ),
         "markdown": render_markdown,
     }
+
+
+def dashboard_card(user):
+    """The user's cooperatives and orders on their dashboard; nothing when they have none."""
+    summaries = services.commercial_summary(session, user)
+    buyer_orders = len(services.orders_of_buyer(session, user))
+    if not summaries and not buyer_orders:
+        return None
+    html = render_template("market/_card.html", summaries=summaries, buyer_orders=buyer_orders)
+    return Markup(html)  # noqa: S704 (rendered by Jinja with autoescape)
 
 
 # --- public pages ---------------------------------------------------------------------------

@@ -29,9 +29,13 @@ def completed(app):
 def launched(app):
     """Launched projects per user id, served as the project bank's service would."""
     projects: dict[int, list[dict]] = {}
+    services = registry(app).services
+    real = services.get("projects.launched_for_user")
     registry(app).provide("projects.launched_for_user", lambda user: projects.get(user.id, []))
     yield projects
-    registry(app).services.pop("projects.launched_for_user", None)
+    services.pop("projects.launched_for_user", None)
+    if real is not None:
+        services["projects.launched_for_user"] = real
 
 
 @pytest.fixture

@@ -220,3 +220,28 @@ def test_concurrent_acceptances_never_take_the_stock_below_zero(
         final[i] == "requested" for i in order_ids if i not in accepted
     )
     assert all(statuses[i] == 302 for i in accepted)
+
+
+def test_commercial_progress_is_on_the_dashboard_and_offered_to_coaches(
+    app, client, auth, shop, lookup
+):
+    from lms.plugins import registry
+
+    _as(client, auth, shop["buyer"])
+    _order(client, shop["product"])
+    order_id = _latest_order_id(lookup)
+    _as(client, auth, shop["seller"])
+    client.post(f"/market/orders/{order_id}/accept", data={"delivery_date": TOMORROW})
+    client.post(f"/market/orders/{order_id}/ship")
+    client.post(f"/market/orders/{order_id}/deliver")
+    _order(client, shop["product"])  # refused: a member cannot buy from their cooperative
+    dashboard = client.get("/dashboard").text
+    assert f"/market/cooperatives/{shop['coop']}/manage" in dashboard
+    with app.test_request_context():
+        from lms.db import session
+
+        seller = session.get(type(shop["seller"]), shop["seller"].id)
+        summary = registry(app).service("market.commercial_summary")(seller)
+    mine = next(s for s in summary if s["cooperative_id"] == shop["coop"])
+    assert mine["orders"]["delivered"] == 1 and mine["products_published"] == 1
+    assert str(mine["delivered_sales_mad"]) == "540.00"
