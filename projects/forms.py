@@ -28,6 +28,18 @@ LONG_TEXT = 5000
 NOT_NEGATIVE = _l("Enter a whole number, 0 or more.")
 
 
+class AmountField(DecimalField):
+    """An amount as people type it: "150 000", "150000,50" or "150000.50"."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            text = valuelist[0]
+            for space in (" ", "\u00a0", "\u202f"):
+                text = text.replace(space, "")
+            valuelist = [text.replace(",", ".")]
+        super().process_formdata(valuelist)
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -60,7 +72,7 @@ class ProjectForm(FlaskForm):
     market = _text("market", _l("Who will buy, where, at what price; your competitors."))
     products = _text("products")
     resources = _text("resources", _l("Premises, equipment, raw materials, skills."))
-    funding_needed = DecimalField(
+    funding_needed = AmountField(
         PARTS["funding_needed"],
         places=2,
         validators=[Optional(), NumberRange(min=0, max=9999999999,

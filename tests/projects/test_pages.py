@@ -327,3 +327,13 @@ def test_the_learning_path_and_dashboard_follow_the_projects(client, auth, holde
     auth.login(make_user("coach"))
     waiting = client.get("/dashboard").get_data(as_text=True)
     assert "attend une évaluation" in waiting or "attendent une évaluation" in waiting
+
+
+def test_amounts_are_read_as_people_type_them(app, client, auth, holder, load):
+    auth.login(holder)
+    for typed, stored in (("150 000", "150000.00"), ("85000,50", "85000.50")):
+        response = client.post("/projects/new", data=_form(funding_needed=typed, action="save"))
+        assert response.status_code == 303
+        with app.app_context():
+            project = load(int(response.headers["Location"].rsplit("/", 1)[1]))
+            assert str(project.funding_needed) == stored
