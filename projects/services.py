@@ -9,7 +9,7 @@ from decimal import Decimal
 import tincan
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from lms.i18n import current_language
 from lms.regions import REGIONS
@@ -394,9 +394,10 @@ class Filters:
     funding_max: Decimal | None = None
     women_min: int | None = None  # percent of founding members
     text: str | None = None
+    coach_id: int | None = None  # only the projects this coach is assigned to
 
 
-def parse_filters(args) -> Filters:
+def parse_filters(args, user=None) -> Filters:
     """Filters from a query string; unknown values are ignored rather than refused."""
 
     def number(name, kind):
@@ -414,6 +415,7 @@ def parse_filters(args) -> Filters:
         funding_max=number("funding_max", Decimal),
         women_min=number("women_min", int),
         text=(args.get("q") or "").strip()[:100] or None,
+        coach_id=user.id if user is not None and args.get("mine") == "1" else None,
     )
 
 
@@ -435,6 +437,8 @@ def _filtered(query, filters: Filters):
         )
     if filters.text:
         query = query.where(func.lower(Project.name).contains(filters.text.lower()))
+    if filters.coach_id is not None:
+        query = query.where(Project.coach_id == filters.coach_id)
     return query
 
 
@@ -455,7 +459,12 @@ def waiting_for_review(session: Session) -> int:
 
 def projects_for_review(session: Session, filters: Filters) -> list[Project]:
     """What reviewers see: every project that has left the draft state."""
-    query = select(Project).where(Project.state != "draft").order_by(Project.updated_at.desc())
+    query = (
+        select(Project)
+        .where(Project.state != "draft")
+        .options(selectinload(Project.reviews), selectinload(Project.holder))
+        .order_by(Project.updated_at.desc())
+    )
     return list(session.scalars(_filtered(query, filters)))
 
 

@@ -354,7 +354,7 @@ def _filter_choices():
 @bp.route("/review")
 @allow("coach", "admin")
 def review_list():
-    filters = services.parse_filters(request.args)
+    filters = services.parse_filters(request.args, current_user)
     found = services.projects_for_review(session, filters)
     return render_template(
         "projects/review_list.html",
@@ -376,7 +376,7 @@ def _csv_cell(value) -> str:
 @bp.route("/review.csv")
 @allow("coach", "admin")
 def review_csv():
-    filters = services.parse_filters(request.args)
+    filters = services.parse_filters(request.args, current_user)
     language = current_language()
     out = io.StringIO()
     writer = csv.writer(out)

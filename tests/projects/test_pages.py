@@ -337,3 +337,15 @@ def test_amounts_are_read_as_people_type_them(app, client, auth, holder, load):
         with app.app_context():
             project = load(int(response.headers["Location"].rsplit("/", 1)[1]))
             assert str(project.funding_needed) == stored
+
+
+def test_a_coach_can_list_only_the_projects_they_coach(client, auth, make_user, make_project):
+    coach = make_user("coach")
+    someone = make_user("learner")
+    make_project(someone, state="incubated", name="Suivi par moi", coach=coach)
+    make_project(someone, state="incubated", name="Suivi par un autre", coach=make_user("coach"))
+    auth.login(coach)
+    page = client.get("/projects/review?mine=1").get_data(as_text=True)
+    assert "Suivi par moi" in page and "Suivi par un autre" not in page
+    page = client.get("/projects/review").get_data(as_text=True)
+    assert "Suivi par moi" in page and "Suivi par un autre" in page
