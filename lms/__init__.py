@@ -64,10 +64,11 @@ def _register_core(app: Flask) -> None:
     cli.register(app)
     xapi.init_app(app)
     courses.init_app(app)
-    from lms import certificates, cohorts
+    from lms import certificates, coaching, cohorts
 
     cohorts.init_app(app)
     certificates.init_app(app)
+    coaching.init_app(app)
     _register_menu(app)
 
     @app.context_processor

@@ -99,8 +99,7 @@ EXTENSIONS = {
     "trainer": "https://w3id.org/xapi/taawun/extensions/trainer",
     "learner": "https://w3id.org/xapi/taawun/extensions/learner",
     "missing-criteria": "https://w3id.org/xapi/taawun/extensions/missing-criteria",
-    "topic": "https://w3id.org/xapi/taawun/extensions/topic",
-    "next-steps": "https://w3id.org/xapi/taawun/extensions/next-steps",
+    "cooperative": "https://w3id.org/xapi/taawun/extensions/cooperative",
 }
 
 PLATFORM = "Taawun"

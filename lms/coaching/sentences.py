@@ -1,0 +1,62 @@
+"""Statements written as sentences in the interface language, for the coach's timeline.
+
+"a réussi le quiz « Valeurs et principes » avec 80 %, il y a 2 jours": the verb's display name
+(lms.xapi.vocabulary), the kind of thing and its name (from the statement), the score, the time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import format_percent, format_timedelta
+from flask_babel import gettext as _
+
+from lms.db import utcnow
+from lms.i18n import current_language, localised
+from lms.xapi.vocabulary import ACTIVITY_TYPES, VERBS
+
+_VERB_KEYS = {iri: key for key, (iri, _display) in VERBS.items()}
+_TYPE_KEYS = {iri: key for key, iri in ACTIVITY_TYPES.items()}
+
+
+def _object_phrase(kind: str | None, name: str) -> str:
+    """The object with its kind, as the sentence names it ("the quiz “Values”")."""
+    phrases = {
+        "course": lambda: _("the course “%(name)s”", name=name),
+        "module": lambda: _("the module “%(name)s”", name=name),
+        "lesson": lambda: _("the page “%(name)s”", name=name),
+        "assessment": lambda: _("the quiz “%(name)s”", name=name),
+        "interaction": lambda: _("the question “%(name)s”", name=name),
+        "activity": lambda: _("the activity “%(name)s”", name=name),
+        "meeting": lambda: _("the session “%(name)s”", name=name),
+        "cohort": lambda: _("the cohort “%(name)s”", name=name),
+        "certificate": lambda: _("the certificate “%(name)s”", name=name),
+        "coaching-session": lambda: _("the coaching session “%(name)s”", name=name),
+    }
+    return phrases[kind]() if kind in phrases else f"“{name}”"
+
+
+def _when(timestamp: str | None, now: datetime) -> str:
+    if not timestamp:
+        return ""
+    moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    return format_timedelta(moment - now, add_direction=True, threshold=0.9)
+
+
+def sentence(statement: dict, now: datetime | None = None, language: str | None = None) -> str:
+    """One statement as a sentence without its subject (the page names the learner)."""
+    language = language or current_language()
+    now = now or utcnow()
+    verb = statement.get("verb", {})
+    key = _VERB_KEYS.get(verb.get("id"))
+    verb_text = VERBS[key][1].get(language) if key else localised(verb.get("display"), language)
+    obj = statement.get("object", {})
+    definition = obj.get("definition") or {}
+    kind = _TYPE_KEYS.get(definition.get("type"))
+    name = localised(definition.get("name"), language) or obj.get("id", "")
+    text = _("%(verb)s %(object)s", verb=verb_text, object=_object_phrase(kind, name))
+    score = (statement.get("result") or {}).get("score", {}).get("scaled")
+    if score is not None:
+        text = _("%(text)s with %(score)s", text=text, score=format_percent(score))
+    when = _when(statement.get("timestamp"), now)
+    return _("%(text)s, %(when)s", text=text, when=when) if when else text
