@@ -8,22 +8,22 @@
   function show(html, url, push) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var fresh = doc.getElementById("quiz");
-    if (!fresh) { window.location.href = url; return; }
+    if (!fresh) { throw new Error("no quiz in the answer"); }
     section.innerHTML = fresh.innerHTML;
-    var bar = document.getElementById("step-progress");
-    var freshBar = doc.getElementById("step-progress");
-    if (bar && freshBar) { bar.parentNode.replaceChild(document.importNode(freshBar.parentNode, true), bar.parentNode); }
+    var line = document.querySelector(".progress-line");
+    var freshLine = doc.querySelector(".progress-line");
+    if (line && freshLine) { line.parentNode.replaceChild(document.importNode(freshLine, true), line); }
     if (push) { window.history.pushState({}, "", url); }
     var title = document.getElementById("quiz-title");
     if (title) { title.focus(); }
   }
 
-  function go(url, options, push) {
+  function go(url, options, push, fallback) {
     options.credentials = "same-origin";
     options.headers = { "X-Requested-With": "fetch" };
     return window.fetch(url, options).then(function (response) {
       return response.text().then(function (html) { show(html, response.url || url, push); });
-    }).catch(function () { window.location.href = url; });
+    }).catch(fallback);
   }
 
   section.addEventListener("submit", function (event) {
@@ -32,14 +32,14 @@
     event.preventDefault();
     var button = form.querySelector("button[type=submit]");
     if (button) { button.disabled = true; }
-    go(form.action, { method: "POST", body: new FormData(form) }, false);
+    go(form.action, { method: "POST", body: new FormData(form) }, false, function () { form.submit(); });
   });
 
   section.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a.js-quiz-link") : null;
     if (!link) { return; }
     event.preventDefault();
-    go(link.href, { method: "GET" }, true);
+    go(link.href, { method: "GET" }, true, function () { window.location.href = link.href; });
   });
 
   window.addEventListener("popstate", function () { window.location.reload(); });
