@@ -14,6 +14,7 @@ def certificate_pdf(cert: Certificate, page_url: str) -> bytes:
     lang = cert.language if cert.language in ("fr", "ar", "en") else "fr"
     with force_locale(lang):
         doc = pdf.new_document(lang, orientation="L")
+        doc.set_auto_page_break(False)  # one page: the footer sits inside the bottom margin
         doc.set_draw_color(30, 90, 60)
         doc.set_line_width(1.2)
         doc.rect(8, 8, doc.w - 16, doc.h - 16)

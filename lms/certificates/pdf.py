@@ -34,9 +34,16 @@ def align(language: str) -> str:
     return "R" if language == "ar" else "L"
 
 
+def _number_items(match: re.Match) -> str:
+    count = iter(range(1, 100))
+    return re.sub(r"<li[^>]*>", lambda _m: f"{next(count)}. ", match.group(0))
+
+
 def plain(html_text: str) -> list[str]:
     """Sanitised HTML (as the course loader stores it) as plain lines for print."""
-    text = re.sub(r"<li[^>]*>", "• ", html_text or "")
+    text = re.sub(r"<ol[^>]*>.*?</ol>", _number_items, html_text or "", flags=re.S)
+    text = re.sub(r"<li[^>]*>", "• ", text)
+    text = re.sub(r"<img[^>]*alt=\"([^\"]*)\"[^>]*>", r"[\1]", text)
     text = re.sub(r"</(p|li|h[1-6]|tr)>|<br\s*/?>", "\n", text)
     text = html.unescape(re.sub(r"<[^>]+>", "", text))
     return [line.strip() for line in text.strip().splitlines()]

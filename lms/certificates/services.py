@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 import tincan
-from flask import url_for
+from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -195,16 +195,21 @@ def find(session: Session, code: str) -> Certificate | None:
 # --- Open Badges 3.0 -------------------------------------------------------------------------
 
 
+def absolute(endpoint: str, **values) -> str:
+    """A link under LMS_BASE_URL (the contract's address for certificates), not the request's."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
 def public_url(cert: Certificate) -> str:
-    return url_for("certificates.public", code=cert.code, _external=True)
+    return absolute("certificates.public", code=cert.code)
 
 
 def issuer_profile() -> dict:
     return {
-        "id": url_for("certificates.issuer", _external=True),
+        "id": absolute("certificates.issuer"),
         "type": ["Profile"],
         "name": "Taawun",
-        "url": url_for("main.home", _external=True),
+        "url": absolute("main.home"),
     }
 
 
@@ -245,7 +250,7 @@ def open_badge(cert: Certificate) -> dict:
             },
         },
         "credentialStatus": {
-            "id": url_for("certificates.status", code=cert.code, _external=True),
+            "id": absolute("certificates.status", code=cert.code),
             "type": "1EdTechRevocationList",
         },
     }

@@ -260,7 +260,7 @@ def issuer():
     profile = services.issuer_profile()
     profile["@context"] = [services.VC_CONTEXT, services.OB_CONTEXT]
     profile["publicKey"] = signing.public_jwk()
-    profile["jwks"] = url_for("certificates.jwks", _external=True)
+    profile["jwks"] = services.absolute("certificates.jwks")
     return jsonify(profile)
 
 

@@ -29,6 +29,7 @@ from lms.db import session, utcnow
 from lms.i18n import current_language
 from lms.regions import region_name
 from lms.xapi import recorder
+from lms.xapi.vocabulary import VERBS
 
 bp = Blueprint(
     "coaching",
@@ -53,6 +54,8 @@ STATES = {
     dashboards.NOT_STARTED: ("○", _l("not started")),
 }
 TIMELINE_LENGTH = 30
+#: Bookkeeping statements that say nothing new to a coach (progressed follows every page).
+TIMELINE_SKIPS = {VERBS["progressed"][0], VERBS["initialized"][0]}
 
 
 def help_reason(reason: str, detail: dict, course_id: str) -> str:
@@ -219,6 +222,8 @@ def timeline(learner: User, limit: int = TIMELINE_LENGTH) -> list[tuple[dict, st
     found = []
     now = utcnow()
     for stmt in recorder.statements(agent=recorder.actor_dict(learner), ascending=False):
+        if stmt["verb"]["id"] in TIMELINE_SKIPS:
+            continue
         found.append((stmt, sentence(stmt, now)))
         if len(found) >= limit:
             break

@@ -17,6 +17,10 @@ def handout_pdf(course, module, language: str) -> bytes:
         doc = pdf.new_document(language)
         pdf.heading(doc, localised(course.title, language), language, 12)
         pdf.heading(doc, localised(module.title, language), language, 18)
+        for page in module.pages:
+            pdf.heading(doc, localised(page.title, language), language, 14)
+            pdf.write_paragraphs(doc, localised(page.html, language), language)
+            doc.ln(3)
         if activity:
             title = localised(activity.get("title"), language)
             minutes = activity.get("minutes")
