@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -53,13 +54,22 @@ class Statement(Base):
     """One stored statement; `seq` is the stored order used for keyset paging."""
 
     __tablename__ = "xapi_statement"
+    __table_args__ = (
+        # Few statements refer to another: index only those.
+        Index(
+            "ix_xapi_statement_object_ref",
+            "object_ref",
+            postgresql_where=text("object_ref IS NOT NULL"),
+            sqlite_where=text("object_ref IS NOT NULL"),
+        ),
+    )
 
     seq: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     statement_id: Mapped[str] = mapped_column(String(36), unique=True)
     stored: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
     # Target of a StatementRef object: voiding, and filters that follow references.
-    object_ref: Mapped[str | None] = mapped_column(String(36), index=True)
+    object_ref: Mapped[str | None] = mapped_column(String(36))
     # Who stored it: the identifier of the authority, for statements/read/mine.
     authority_ifi: Mapped[str | None] = mapped_column(String(255), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSONType)
@@ -68,15 +78,17 @@ class Statement(Base):
 class StatementIndex(Base):
     """One filterable key of a statement (agent, verb, activity, registration).
 
-    The key is a one-letter kind, ':' and the value (hashed when long); see storage.index_keys.
+    `key` is a 64-bit hash of kind and value (storage.index_key); `direct` says the agent or
+    activity is the statement's actor or object, not only related to it.
     """
 
     __tablename__ = "xapi_statement_index"
 
-    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(
         BigIntPK, ForeignKey("xapi_statement.seq", ondelete="CASCADE"), primary_key=True
     )
+    direct: Mapped[bool] = mapped_column(Boolean)
 
 
 class Document(Base):

@@ -32,19 +32,20 @@ class Filters:
     authority_ifi: str | None = None
     keys: list[str] = field(default_factory=list)
 
-    def index_keys(self) -> list[str]:
+    def index_keys(self) -> list[tuple[int, bool]]:
+        """(key, whether the key must be direct) of each filter given."""
         keys = []
         if self.agent is not None:
             ifi = agent_ifi(self.agent)
             if ifi is None:
                 raise ValidationError("agent: must be an Agent or an identified Group")
-            keys.append(index_key("a" if self.related_agents else "A", ifi))
+            keys.append((index_key("a", ifi), not self.related_agents))
         if self.verb:
-            keys.append(index_key("V", self.verb))
+            keys.append((index_key("V", self.verb), False))
         if self.activity:
-            keys.append(index_key("c" if self.related_activities else "C", self.activity))
+            keys.append((index_key("c", self.activity), not self.related_activities))
         if self.registration:
-            keys.append(index_key("R", self.registration.lower()))
+            keys.append((index_key("R", self.registration.lower()), False))
         return keys
 
 
@@ -70,11 +71,17 @@ def select_page(
         # Drive the walk from the index on (key, seq): constant work per page, however rare
         # or common the key; further keys are checked with EXISTS.
         driver = aliased(StatementIndex)
-        query = query.join(driver, driver.seq == Statement.seq).where(driver.key == keys[0])
+        key, direct = keys[0]
+        query = query.join(driver, driver.seq == Statement.seq).where(driver.key == key)
+        if direct:
+            query = query.where(driver.direct.is_(True))
         seq_column = driver.seq
-        for key in keys[1:]:
+        for key, direct in keys[1:]:
             other = aliased(StatementIndex)
-            query = query.where(exists().where(other.seq == Statement.seq, other.key == key))
+            conditions = [other.seq == Statement.seq, other.key == key]
+            if direct:
+                conditions.append(other.direct.is_(True))
+            query = query.where(exists().where(*conditions))
     query = query.where(Statement.voided.is_(False))
     if filters.since is not None:
         query = query.where(Statement.stored > filters.since)

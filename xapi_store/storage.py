@@ -38,11 +38,12 @@ def format_time(moment: datetime) -> str:
     )
 
 
-def index_key(kind: str, value: str) -> str:
-    key = f"{kind}:{value}"
-    if len(key) > 200:
-        key = f"{kind}#" + hashlib.sha256(value.encode()).hexdigest()
-    return key
+def index_key(kind: str, value: str) -> int:
+    """The 64-bit key of one filter value: a: agent IFI, c: activity id, V: verb id,
+    R: registration. Integers keep the index small and its inserts cheap; a collision is as
+    unlikely as 1 in 10^12 among millions of distinct values."""
+    digest = hashlib.blake2b(f"{kind}:{value}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _activities(items) -> list[dict]:
@@ -51,45 +52,51 @@ def _activities(items) -> list[dict]:
     return list(items or ())
 
 
-def _body_keys(body: dict, keys: set[str], direct: bool):
-    """Keys of actor/verb/object/context of a statement or substatement."""
-    actor = body["actor"]
+def _add(keys: dict[int, bool], key: int, direct: bool):
+    keys[key] = keys.get(key, False) or direct
+
+
+def _body_keys(body: dict, keys: dict[int, bool], direct: bool):
+    """Keys of actor/verb/object/context of a statement or substatement; `direct` marks the
+    actor and object of the statement itself (the agent/activity filters without related_*)."""
     obj = body["object"]
-    agent_kinds = ("A", "a") if direct else ("a",)
-    activity_kinds = ("C", "c") if direct else ("c",)
-    for ifi in actor_ifis(actor):
-        keys.update(index_key(k, ifi) for k in agent_kinds)
+    for ifi in actor_ifis(body["actor"]):
+        _add(keys, index_key("a", ifi), direct)
     object_type = obj.get("objectType", "Activity")
     if object_type in ("Agent", "Group"):
         for ifi in actor_ifis(obj):
-            keys.update(index_key(k, ifi) for k in agent_kinds)
+            _add(keys, index_key("a", ifi), direct)
     elif object_type == "Activity":
-        keys.update(index_key(k, obj["id"]) for k in activity_kinds)
+        _add(keys, index_key("c", obj["id"]), direct)
     elif object_type == "SubStatement":
         _body_keys(obj, keys, direct=False)
-    if direct:
-        keys.add(index_key("V", body["verb"]["id"]))
     context = body.get("context") or {}
-    if direct and "registration" in context:
-        keys.add(index_key("R", context["registration"].lower()))
+    if direct:
+        keys[index_key("V", body["verb"]["id"])] = True
+        if "registration" in context:
+            keys[index_key("R", context["registration"].lower())] = True
     for key in ("instructor", "team"):
         if key in context:
-            keys.update(index_key("a", ifi) for ifi in actor_ifis(context[key]))
+            for ifi in actor_ifis(context[key]):
+                _add(keys, index_key("a", ifi), False)
     for item in context.get("contextAgents") or ():
-        keys.update(index_key("a", ifi) for ifi in actor_ifis(item["agent"]))
+        for ifi in actor_ifis(item["agent"]):
+            _add(keys, index_key("a", ifi), False)
     for item in context.get("contextGroups") or ():
-        keys.update(index_key("a", ifi) for ifi in actor_ifis(item["group"]))
+        for ifi in actor_ifis(item["group"]):
+            _add(keys, index_key("a", ifi), False)
     for items in (context.get("contextActivities") or {}).values():
-        keys.update(index_key("c", activity["id"]) for activity in _activities(items))
+        for activity in _activities(items):
+            _add(keys, index_key("c", activity["id"]), False)
 
 
-def index_keys(statement: dict) -> set[str]:
-    """The filter keys of a statement (Communication 2.1.3): A/a agent (direct/related),
-    C/c activity (direct/related), V verb, R registration."""
-    keys: set[str] = set()
+def index_keys(statement: dict) -> dict[int, bool]:
+    """The filter keys of a statement (Communication 2.1.3) and whether each is direct
+    (actor or object) or only related (context, authority, substatement)."""
+    keys: dict[int, bool] = {}
     _body_keys(statement, keys, direct=True)
-    if "authority" in statement:
-        keys.update(index_key("a", ifi) for ifi in actor_ifis(statement["authority"]))
+    for ifi in actor_ifis(statement.get("authority") or {}):
+        _add(keys, index_key("a", ifi), False)
     return keys
 
 
@@ -164,7 +171,9 @@ def store_statements(
             raise ValidationError(f"statements[{i}].id: appears twice in the batch")
         seen[lowered] = statement
         ids.append(statement_id)
-    existing = _existing(session, list(seen))
+    definitions = defined_activities(statements)
+    existing_ids, referrers, known = _lookup(session, list(seen), list(definitions))
+    existing = _existing(session, existing_ids)
     new = []
     for statement_id, statement in zip(ids, statements, strict=True):
         lowered = statement_id.lower()
@@ -198,7 +207,6 @@ def store_statements(
                 data=data,
             )
         )
-    referrers = _referrers(session, [row.statement_id for row in rows])
     for row in rows:
         # A voiding statement stored before its target still voids it.
         row.voided = row.data["verb"]["id"] != VOIDED_VERB and any(
@@ -207,7 +215,7 @@ def store_statements(
     _insert_rows(session, rows, stored, authority_name)
     index_rows(session, rows, referrers)
     _apply_voiding(session, rows)
-    remember_definitions(session, [row.data for row in rows])
+    remember_definitions(session, definitions, known)
     if attachments:
         store_attachments(session, attachments)
     return ids
@@ -272,17 +280,49 @@ class NewStatement:
     voided: bool = False
 
 
-def _existing(session: Session, ids: list[str]) -> dict[str, dict]:
-    """Stored statements among these ids (usually none: only their ids are read first)."""
+LOOKUP_SQL = text(
+    "SELECT 'e', statement_id, CAST(NULL AS bigint), CAST(NULL AS text) FROM xapi_statement "
+    "WHERE statement_id = ANY(CAST(:ids AS varchar[])) "
+    "UNION ALL SELECT 'r', object_ref, seq, data->'verb'->>'id' FROM xapi_statement "
+    "WHERE object_ref = ANY(CAST(:ids AS varchar[])) "
+    "UNION ALL SELECT 'd', id_hash, NULL, CAST(definition AS text) FROM xapi_activity "
+    "WHERE id_hash = ANY(CAST(:hashes AS varchar[]))"
+)
+
+
+def _lookup(session: Session, ids: list[str], hashes: list[str]):
+    """What a batch needs to know before it is written: which ids are stored already,
+    stored statements referring to the batch (seq, target, verb), and the stored definitions
+    of its activities. One round trip on PostgreSQL."""
+    if session.get_bind().dialect.name != "postgresql":
+        existing = set(
+            session.scalars(select(Statement.statement_id).where(Statement.statement_id.in_(ids)))
+        )
+        known = dict(
+            session.execute(
+                select(ActivityDefinition.id_hash, ActivityDefinition.definition).where(
+                    ActivityDefinition.id_hash.in_(hashes)
+                )
+            ).all()
+        )
+        return existing, _referrers(session, ids), known
+    existing, referrers, known = set(), [], {}
+    for kind, key, seq, value in session.execute(LOOKUP_SQL, {"ids": ids, "hashes": hashes}):
+        if kind == "e":
+            existing.add(key)
+        elif kind == "r":
+            referrers.append((seq, key, value))
+        else:
+            known[key] = json.loads(value)
+    return existing, referrers, known
+
+
+def _existing(session: Session, ids) -> dict[str, dict]:
+    """The stored statements with these ids (usually none)."""
     if not ids:
         return {}
-    found = list(
-        session.scalars(select(Statement.statement_id).where(Statement.statement_id.in_(ids)))
-    )
-    if not found:
-        return {}
     rows = session.execute(
-        select(Statement.statement_id, Statement.data).where(Statement.statement_id.in_(found))
+        select(Statement.statement_id, Statement.data).where(Statement.statement_id.in_(list(ids)))
     )
     return {row.statement_id: row.data for row in rows}
 
@@ -334,20 +374,22 @@ def index_rows(session: Session, rows, referrers=None):
         outside = refs - keys_by_id.keys()
         if outside:
             found = session.execute(
-                select(Statement.statement_id, StatementIndex.key)
+                select(Statement.statement_id, StatementIndex.key, StatementIndex.direct)
                 .join(StatementIndex, StatementIndex.seq == Statement.seq)
                 .where(Statement.statement_id.in_(list(outside)))
             )
-            for statement_id, key in found:
-                keys_by_id.setdefault(statement_id, set()).add(key)
+            for statement_id, key, direct in found:
+                _add(keys_by_id.setdefault(statement_id, {}), key, direct)
         for row in rows:
             if row.object_ref and row.object_ref in keys_by_id:
-                keys_by_id[row.statement_id] |= keys_by_id[row.object_ref]
-    keys, seqs = [], []
-    for row in rows:
-        for key in keys_by_id[row.statement_id]:
-            keys.append(key)
-            seqs.append(row.seq)
+                own = keys_by_id[row.statement_id]
+                for key, direct in keys_by_id[row.object_ref].items():
+                    _add(own, key, direct)
+    values = [
+        {"k": key, "s": row.seq, "d": direct}
+        for row in rows
+        for key, direct in keys_by_id[row.statement_id].items()
+    ]
     # Statements stored earlier that refer to these ones now meet their filters too.
     if referrers is None:
         referrers = _referrers(session, [row.statement_id for row in rows])
@@ -356,23 +398,26 @@ def index_rows(session: Session, rows, referrers=None):
         if seq in new_seqs:
             continue
         have = set(session.scalars(select(StatementIndex.key).where(StatementIndex.seq == seq)))
-        for key in keys_by_id[ref] - have:
-            keys.append(key)
-            seqs.append(seq)
-    if not keys:
+        values += [
+            {"k": key, "s": seq, "d": direct}
+            for key, direct in keys_by_id[ref].items()
+            if key not in have
+        ]
+    if not values:
         return
     if session.get_bind().dialect.name == "postgresql":
         # One statement for the whole batch: the index rows are most of what is written.
         session.execute(
             text(
-                "INSERT INTO xapi_statement_index (key, seq) SELECT x.k, x.s "
-                "FROM json_to_recordset(CAST(:rows AS json)) AS x(k varchar, s bigint)"
+                "INSERT INTO xapi_statement_index (key, seq, direct) SELECT x.k, x.s, x.d "
+                "FROM json_to_recordset(CAST(:rows AS json)) AS x(k bigint, s bigint, d boolean)"
             ),
-            {"rows": json.dumps([{"k": k, "s": q} for k, q in zip(keys, seqs, strict=True)])},
+            {"rows": json.dumps(values)},
         )
     else:
         session.execute(
-            insert(StatementIndex), [{"key": k, "seq": q} for k, q in zip(keys, seqs, strict=True)]
+            insert(StatementIndex),
+            [{"key": v["k"], "seq": v["s"], "direct": v["d"]} for v in values],
         )
 
 
@@ -433,27 +478,33 @@ def merge_definition(old: dict, new: dict) -> dict:
     return merged
 
 
-def remember_definitions(session: Session, statements: list[dict]):
-    """Keep the newest definition of each activity seen (Communication 2.5: activities)."""
+def defined_activities(statements: list[dict]) -> dict[str, tuple[str, dict]]:
+    """The activity definitions a batch carries, by id hash: (activity id, definition)."""
     found: dict[str, dict] = {}
     for statement in statements:
         _defined_activities(statement, found)
-    if not found:
+    return {activity_hash(activity_id): (activity_id, d) for activity_id, d in found.items()}
+
+
+def remember_definitions(session: Session, definitions, known: dict | None = None):
+    """Keep the newest definition of each activity seen (Communication 2.5: activities).
+    `definitions` comes from defined_activities; `known` maps id hashes to stored ones."""
+    if not definitions:
         return
-    hashes = {activity_hash(activity_id): activity_id for activity_id in found}
-    known = dict(
-        session.execute(
-            select(ActivityDefinition.id_hash, ActivityDefinition.definition).where(
-                ActivityDefinition.id_hash.in_(list(hashes))
-            )
-        ).all()
-    )
+    if known is None:
+        known = dict(
+            session.execute(
+                select(ActivityDefinition.id_hash, ActivityDefinition.definition).where(
+                    ActivityDefinition.id_hash.in_(list(definitions))
+                )
+            ).all()
+        )
     rows = []
     # Sorted, and only changed definitions written: concurrent batches about the same
     # activities then neither deadlock nor queue on the same rows.
-    for id_hash in sorted(hashes):
-        activity_id = hashes[id_hash]
-        merged = merge_definition(known.get(id_hash, {}), found[activity_id])
+    for id_hash in sorted(definitions):
+        activity_id, definition = definitions[id_hash]
+        merged = merge_definition(known.get(id_hash, {}), definition)
         if merged != known.get(id_hash):
             rows.append({"id_hash": id_hash, "activity_id": activity_id, "definition": merged})
     if rows:

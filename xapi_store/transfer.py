@@ -12,7 +12,7 @@ from . import documents as docs
 from .agents import authority_ifi
 from .errors import XAPIError
 from .models import Attachment, Document, Statement
-from .storage import index_rows, remember_definitions, same_statement
+from .storage import defined_activities, index_rows, remember_definitions, same_statement
 from .validation import parse_timestamp, validate_agent, validate_statement
 
 BATCH = 500
@@ -141,7 +141,7 @@ def import_entries(session: Session, entries: list[tuple[int, dict]], name: str)
         session.add_all(chunk)
         session.flush()
         index_rows(session, chunk)
-        remember_definitions(session, [row.data for row in chunk])
+        remember_definitions(session, defined_activities([row.data for row in chunk]))
     counts["statement"] = len(rows)
     for _number, entry in entries:
         if entry["type"] == "attachment":

@@ -54,3 +54,43 @@ def test_migration_matches_models_on_postgresql(pg_database_url):
         assert compare_metadata(context, Base.metadata) == []
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
+
+
+def test_second_revision_rebuilds_the_filter_index(tmp_path):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import JSON, column, insert, select, table
+
+    from xapi_store.storage import index_keys
+
+    first, second = load_revisions()[:2]
+    engine = create_engine(f"sqlite:///{tmp_path / 'upgrade.sqlite3'}")
+    data = {
+        "id": "1b0c7a2e-8f5e-4b8e-9a63-0c3f7f0a9d11",
+        "actor": {"mbox": "mailto:a@example.org"},
+        "verb": {"id": "http://example.org/verbs/did"},
+        "object": {"id": "http://example.org/activity"},
+        "authority": {"mbox": "mailto:lrs@example.org"},
+    }
+    with engine.begin() as conn:
+        context = MigrationContext.configure(conn)
+        with Operations.context(context):
+            first.upgrade()
+            statements = table(
+                "xapi_statement",
+                column("statement_id"),
+                column("stored"),
+                column("voided"),
+                column("data", JSON),
+            )
+            conn.execute(
+                insert(statements).values(
+                    statement_id=data["id"], stored=datetime.now(UTC), voided=False, data=data
+                )
+            )
+            second.upgrade()
+        rows = conn.execute(
+            select(column("key"), column("direct")).select_from(table("xapi_statement_index"))
+        )
+        assert dict(rows.all()) == index_keys(data)
+    engine.dispose()
