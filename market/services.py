@@ -73,6 +73,10 @@ class MarketError(ValueError):
         self.message = message
 
 
+class NotAllowed(MarketError):
+    """The rule broken is about who may act (the view answers 403)."""
+
+
 # --- cooperatives ---------------------------------------------------------------------------
 
 
@@ -351,14 +355,14 @@ def deliver_order(session: Session, order: Order, user) -> None:
 
 def cancel_order(session: Session, order: Order, user) -> None:
     if order.buyer_id != user.id:
-        raise MarketError(_l("Only the buyer can cancel an order."))
+        raise NotAllowed(_l("Only the buyer can cancel an order."))
     _move(session, order, user, "cancelled")
     _history(session, order, user, "cancelled", "", "cancelled")
 
 
 def _require_member(session: Session, order: Order, user) -> None:
     if not is_member(session, order.cooperative, user):
-        raise MarketError(_l("Only the cooperative's members can do this."))
+        raise NotAllowed(_l("Only the cooperative's members can do this."))
 
 
 def _move(session: Session, order: Order, user, status: str) -> None:

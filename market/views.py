@@ -183,7 +183,9 @@ def cooperatives():
 @allow(PUBLIC)
 def cooperative(coop_id: int):
     coop = session.get(Cooperative, coop_id) or abort(404)
-    products = [p for p in coop.products if p.published]
+    products = sorted(
+        (p for p in coop.products if p.published), key=lambda p: p.published_at, reverse=True
+    )
     return render_template(
         "market/cooperative.html",
         coop=coop,
@@ -522,6 +524,7 @@ def order_action(order_id: int, action: str):
             services.cancel_order(session, order, user)
     except MarketError as exc:
         session.rollback()  # the page below shows the order as it really is now
-        return _order_page(session.get(Order, order_id), 409, error=exc.message)
+        status = 403 if isinstance(exc, services.NotAllowed) else 409
+        return _order_page(session.get(Order, order_id), status, error=exc.message)
     flash(_("The order is now: %(status)s.", status=STATUSES[order.status]), "success")
     return redirect(url_for("market.order", order_id=order.id))
