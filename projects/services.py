@@ -457,25 +457,51 @@ def waiting_for_review(session: Session) -> int:
     )
 
 
-def projects_for_review(session: Session, filters: Filters) -> list[Project]:
+@dataclass
+class Page:
+    items: list
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def paged(session: Session, query, number: int, per_page: int) -> Page:
+    """One page of a query's rows (the page number is clamped to the pages that exist)."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    last = max(1, -(-total // per_page))
+    number = min(max(1, number), last)
+    items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items=items, total=total, number=number, per_page=per_page)
+
+
+def review_query(filters: Filters):
     """What reviewers see: every project that has left the draft state."""
     query = (
         select(Project)
         .where(Project.state != "draft")
         .options(selectinload(Project.reviews), selectinload(Project.holder))
-        .order_by(Project.updated_at.desc())
+        .order_by(Project.updated_at.desc(), Project.id.desc())
     )
-    return list(session.scalars(_filtered(query, filters)))
+    return _filtered(query, filters)
 
 
-def showcase(session: Session, filters: Filters) -> list[Project]:
+def projects_for_review(session: Session, filters: Filters) -> list[Project]:
+    return list(session.scalars(review_query(filters)))
+
+
+def showcase_query(filters: Filters):
+    """Qualified, incubated and launched projects whose holders agreed to publish them."""
     query = (
         select(Project)
         .where(Project.state.in_(SHOWCASE_STATES), Project.publish_consent.is_(True))
-        .order_by(Project.name)
+        .order_by(Project.name, Project.id)
     )
     filters.state = filters.state if filters.state in SHOWCASE_STATES else None
-    return list(session.scalars(_filtered(query, filters)))
+    return _filtered(query, filters)
 
 
 def in_showcase(project: Project) -> bool:

@@ -351,19 +351,45 @@ def _filter_choices():
     }
 
 
+REVIEW_PAGE_SIZE = 50
+SHOWCASE_PAGE_SIZE = 24
+
+
+def _page_number() -> int:
+    try:
+        return int(request.args.get("page", "1"))
+    except ValueError:
+        return 1
+
+
+def _page_links(page) -> dict:
+    """Links to the previous and next pages, keeping the filters of the query string."""
+    args = request.args.to_dict()
+
+    def link(number):
+        return url_for(request.endpoint, **{**args, "page": number})
+
+    return {
+        "previous": link(page.number - 1) if page.number > 1 else None,
+        "next": link(page.number + 1) if page.number < page.pages else None,
+    }
+
+
 @bp.route("/review")
 @allow("coach", "admin")
 def review_list():
     filters = services.parse_filters(request.args, current_user)
-    found = services.projects_for_review(session, filters)
+    page = services.paged(session, services.review_query(filters), _page_number(), REVIEW_PAGE_SIZE)
+    csv_args = {k: v for k, v in request.args.to_dict().items() if k != "page"}
     return render_template(
         "projects/review_list.html",
-        projects=found,
+        page=page,
+        links=_page_links(page),
         filters=filters,
         choices=_filter_choices(),
-        summaries={p.id: services.review_summary(p) for p in found},
-        shares={p.id: services.women_share(p) for p in found},
-        csv_url=url_for("projects.review_csv", **request.args),
+        summaries={p.id: services.review_summary(p) for p in page.items},
+        shares={p.id: services.women_share(p) for p in page.items},
+        csv_url=url_for("projects.review_csv", **csv_args),
     )
 
 
@@ -411,9 +437,13 @@ def review_csv():
 @allow(PUBLIC)
 def showcase():
     filters = services.parse_filters(request.args)
+    page = services.paged(
+        session, services.showcase_query(filters), _page_number(), SHOWCASE_PAGE_SIZE
+    )
     return render_template(
         "projects/showcase.html",
-        projects=services.showcase(session, filters),
+        page=page,
+        links=_page_links(page),
         filters=filters,
         choices=_filter_choices(),
     )

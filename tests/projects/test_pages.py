@@ -349,3 +349,19 @@ def test_a_coach_can_list_only_the_projects_they_coach(client, auth, make_user, 
     assert "Suivi par moi" in page and "Suivi par un autre" not in page
     page = client.get("/projects/review").get_data(as_text=True)
     assert "Suivi par moi" in page and "Suivi par un autre" in page
+
+
+def test_long_lists_come_in_pages_that_keep_the_filters(client, auth, make_user, make_project):
+    someone = make_user("learner")
+    for number in range(30):
+        make_project(someone, state="qualified", name=f"Page Projet {number:02d}",
+                     publish_consent=True, sector="tourism", region="draa-tafilalet")  # fmt: skip
+    first = client.get("/projects/showcase?sector=tourism").get_data(as_text=True)
+    assert "Page Projet 00" in first and "Page Projet 24" not in first
+    assert "Page 1 sur 2" in first
+    assert 'href="/projects/showcase?sector=tourism&amp;page=2"' in first
+    second = client.get("/projects/showcase?sector=tourism&page=2").get_data(as_text=True)
+    assert "Page Projet 24" in second and "Page Projet 29" in second
+    assert "Page Projet 00" not in second
+    assert client.get("/projects/showcase?page=999").status_code == 200
+    assert client.get("/projects/showcase?page=abc").status_code == 200
