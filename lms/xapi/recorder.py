@@ -323,13 +323,11 @@ def get_state(activity_id: str, agent: dict, state_id: str, registration: str | 
 
         body = api.get_state(db_session, activity_id, agent, state_id, registration=registration)
         return json.loads(body) if body else None
-    lrs = _remote_lrs()
-    response = lrs.retrieve_state(
-        tincan.Activity(id=activity_id), tincan.Agent(agent), state_id, registration=registration
-    )
-    if not response.success:
+    response = _remote_state("GET", activity_id, agent, state_id, registration)
+    if response.status_code == 404:
         return None
-    return json.loads(response.content.content)
+    response.raise_for_status()
+    return response.json() if response.content else None
 
 
 def put_state(
@@ -344,14 +342,31 @@ def put_state(
             registration=registration,
         )  # fmt: skip
         return
-    document = tincan.documents.StateDocument(
-        activity=tincan.Activity(id=activity_id),
-        agent=tincan.Agent(agent),
-        id=state_id,
-        registration=registration,
-        content=bytearray(body),
-        content_type="application/json",
+    response = _remote_state("PUT", activity_id, agent, state_id, registration, body)
+    if not response.ok:
+        raise RuntimeError(f"external LRS refused the state document: {response.text[:200]!r}")
+
+
+def _remote_state(method, activity_id, agent, state_id, registration, body=None):
+    """One call to the external LRS's State resource (xAPI 1.0.3 section 7.4).
+
+    Plain HTTP rather than tincan: tincan's save_state drops the registration parameter.
+    """
+    import requests
+
+    config = current_app.config
+    params = {"activityId": activity_id, "agent": json.dumps(agent), "stateId": state_id}
+    if registration:
+        params["registration"] = registration
+    headers = {"X-Experience-API-Version": XAPI_VERSION}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    return requests.request(
+        method,
+        config["LRS_ENDPOINT"].rstrip("/") + "/activities/state",
+        params=params,
+        data=body,
+        auth=(config["LRS_KEY"], config["LRS_SECRET"]),
+        headers=headers,
+        timeout=30,
     )
-    response = _remote_lrs().save_state(document)
-    if not response.success:
-        raise RuntimeError(f"external LRS refused the state document: {response.data[:200]!r}")
