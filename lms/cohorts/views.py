@@ -6,7 +6,17 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -156,7 +166,10 @@ def new():
 
 
 def join_url(cohort: Cohort) -> str:
-    return url_for("cohorts.join_link", code=cohort.code, _external=True)
+    # under LMS_BASE_URL: the address learners can reach, whatever host the trainer used
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(
+        "cohorts.join_link", code=cohort.code
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>")
