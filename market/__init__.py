@@ -10,9 +10,11 @@ from lms.plugins import MenuEntry, PathStep, registry
 
 
 def init_app(app: Flask) -> None:
+    from market.cli import market_cli
     from market.views import bp, dashboard_card
 
     app.register_blueprint(bp)
+    app.cli.add_command(market_cli)
     reg = registry(app)
     reg.dashboard_cards.append(dashboard_card)
     # For coaches (commercial progress beside learning): plain dicts, stable keys.

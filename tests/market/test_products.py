@@ -126,3 +126,15 @@ def test_publishing_is_an_xapi_statement_once(app, client, auth, seller, make_co
     assert len(found) == 1
     grouping = found[0]["context"]["contextActivities"]["grouping"]
     assert grouping[0]["id"] == f"http://taawun.test/market/cooperatives/{coop_id}"
+
+
+def test_demo_seed_makes_a_browsable_cooperative_once(app, runner, client):
+    result = runner.invoke(args=["market", "seed-demo"])
+    assert result.exit_code != 0 and "seed-demo" in result.output  # no demo accounts yet
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    result = runner.invoke(args=["market", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "exists already" in runner.invoke(args=["market", "seed-demo"]).output
+    page = client.get("/market/?q=euphorbe").text
+    assert page.count('class="mk-card"') == 1 and "/market/photos/" in page
+    assert "Miel d&#39;euphorbe" in page
