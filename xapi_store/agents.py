@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from functools import lru_cache
 
 IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
 
@@ -16,8 +17,17 @@ def agent_ifi(agent: dict) -> str | None:
         return "openid:" + agent["openid"]
     account = agent.get("account")
     if isinstance(account, dict):
-        return "account:" + json.dumps([account.get("homePage"), account.get("name")])
+        home_page, name = account.get("homePage"), account.get("name")
+        if isinstance(home_page, str) and isinstance(name, str):
+            return _account_ifi(home_page, name)
+        return "account:" + json.dumps([home_page, name])
     return None
+
+
+@lru_cache(maxsize=65536)
+def _account_ifi(home_page: str, name: str) -> str:
+    # Cached: the same few thousand learners come back in every batch.
+    return "account:" + json.dumps([home_page, name])
 
 
 def actor_ifis(actor: dict) -> list[str]:

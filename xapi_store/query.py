@@ -33,19 +33,20 @@ class Filters:
     keys: list[str] = field(default_factory=list)
 
     def index_keys(self) -> list[tuple[int, bool]]:
-        """(key, whether the key must be direct) of each filter given."""
+        """(key, whether the key must be direct) of each filter given, the most selective
+        first: the first one drives the walk through the index."""
         keys = []
+        if self.registration:
+            keys.append((index_key("R", self.registration.lower()), False))
         if self.agent is not None:
             ifi = agent_ifi(self.agent)
             if ifi is None:
                 raise ValidationError("agent: must be an Agent or an identified Group")
             keys.append((index_key("a", ifi), not self.related_agents))
-        if self.verb:
-            keys.append((index_key("V", self.verb), False))
         if self.activity:
             keys.append((index_key("c", self.activity), not self.related_activities))
-        if self.registration:
-            keys.append((index_key("R", self.registration.lower()), False))
+        if self.verb:
+            keys.append((index_key("V", self.verb), False))
         return keys
 
 

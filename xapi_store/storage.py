@@ -6,6 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -38,6 +39,7 @@ def format_time(moment: datetime) -> str:
     )
 
 
+@lru_cache(maxsize=65536)
 def index_key(kind: str, value: str) -> int:
     """The 64-bit key of one filter value: a: agent IFI, c: activity id, V: verb id,
     R: registration. Integers keep the index small and its inserts cheap; a collision is as
@@ -242,9 +244,9 @@ def _insert_rows(session: Session, rows: list["NewStatement"], stored, authority
             text(
                 "INSERT INTO xapi_statement "
                 "(statement_id, stored, voided, object_ref, authority_ifi, data) "
-                "SELECT x.statement_id, :stored, x.voided, x.object_ref, :authority, "
-                "CAST(x.data AS jsonb) FROM json_to_recordset(CAST(:rows AS json)) "
-                "AS x(statement_id varchar, voided boolean, object_ref varchar, data json) "
+                "SELECT x.statement_id, :stored, x.voided, x.object_ref, :authority, x.data "
+                "FROM jsonb_to_recordset(CAST(:rows AS jsonb)) "
+                "AS x(statement_id varchar, voided boolean, object_ref varchar, data jsonb) "
                 "RETURNING seq, statement_id"
             ),
             {"stored": stored, "authority": authority_name, "rows": payload},
