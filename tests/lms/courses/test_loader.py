@@ -67,6 +67,30 @@ def test_a_changed_course_is_replaced(app, runner, tmp_path):
         assert "New text." in page.html["en"]
 
 
+def test_a_changed_course_keeps_progress_on_unchanged_pages(app, runner, tmp_path, make_user):
+    from tests.conftest import AuthActions
+    from tests.lms.courses.helpers import read_pages
+
+    folder = write_course(tmp_path, "keeper")
+    assert load(runner, tmp_path).exit_code == 0
+    learner = make_user("learner")
+    client = app.test_client()
+    AuthActions(client).login(learner)
+    read_pages(client, app, "keeper", "start")
+    module = folder / "01-start"
+    for lang in ("fr", "en", "ar"):
+        (module / f"02-second.{lang}.md").rename(module / f"02-rewritten.{lang}.md")
+    replace_in(module / "module.toml", '"02-second"', '"02-rewritten"')
+    assert "keeper: loaded" in load(runner, tmp_path).output
+    from lms.courses import services
+
+    with app.test_request_context():
+        status = services.course_status(app.extensions["db_session"](), learner, "keeper")
+    start = status.module("start")
+    assert status.enrolled and (start.pages_seen, start.pages_total) == (1, 2)
+    assert start.seen_ids == {"01-first"}
+
+
 def faults_of(runner, root):
     result = load(runner, root)
     assert result.exit_code != 0

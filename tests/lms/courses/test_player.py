@@ -65,7 +65,14 @@ def test_lesson_page_follows_the_learner_language(client, learner):
 
 
 def test_audio_player_appears_only_when_the_page_has_audio(app, client, learner, courses):
-    assert "<audio" not in client.get(PAGE).get_data(as_text=True)
+    html = client.get(PAGE).get_data(as_text=True)
+    src = re.search(r'<audio controls preload="none" src="([^"]+)"', html).group(1)
+    assert src.startswith("/courses/demo-course/assets/01-start/01-first.en.mp3?v=")
+    assert client.get(src).mimetype == "audio/mpeg"
+    second = client.get("/courses/demo-course/modules/start/pages/02-second")
+    assert "<audio" not in second.get_data(as_text=True)
+    client.set_cookie("lang", "fr")
+    assert "<audio" not in client.get(PAGE).get_data(as_text=True)  # no French recording
 
 
 def test_a_locked_course_says_what_to_complete_first(client, learner):
