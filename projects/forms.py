@@ -17,7 +17,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.i18n import current_language
@@ -127,6 +127,10 @@ class CommentForm(FlaskForm):
 class DocumentForm(FlaskForm):
     file = FileField(_l("Document (PDF, PNG, JPEG or WebP, 5 MB at most)"),
                      validators=[FileRequired(_l("Choose a file."))])  # fmt: skip
+
+
+class PublicationForm(FlaskForm):
+    publish = HiddenField(validators=[DataRequired(), AnyOf(["yes", "no"])])
 
 
 class DeleteForm(FlaskForm):

@@ -351,6 +351,13 @@ def review_summary(project: Project) -> dict:
             "criteria": criteria}  # fmt: skip
 
 
+def set_publication(project: Project, user, publish: bool) -> None:
+    """The holder gives or withdraws consent to the showcase, in any state."""
+    if HOLDER not in roles_on(user, project):
+        raise ProjectError(_l("Only the project holder decides about publication."))
+    project.publish_consent = publish
+
+
 def assign_coach(session: Session, project: Project, user, coach) -> None:
     if not can_assign_coach(user, project):
         raise ProjectError(_l("A coach can be assigned only to an incubated project."))

@@ -34,6 +34,7 @@ from projects.forms import (
     DeleteForm,
     DocumentForm,
     ProjectForm,
+    PublicationForm,
     ReviewForm,
     TransitionForm,
 )
@@ -189,6 +190,7 @@ def _render_project(project: Project, status: int = 200, **forms):
         comment_form=forms.get("comment_form") or CommentForm(),
         document_form=forms.get("document_form") or DocumentForm(),
         delete_form=DeleteForm(),
+        publication_form=PublicationForm(),
         review_form=review_form,
         coach_form=coach_form,
         max_documents=uploads.MAX_DOCUMENTS,
@@ -236,6 +238,26 @@ def comment(project_id: int):
         return _render_project(project, 422, comment_form=form)
     flash(_("Your comment is posted."), "success")
     return redirect(url_for("projects.show", project_id=project.id, _anchor="comments"), 303)
+
+
+@bp.route("/<int:project_id>/publication", methods=["POST"])
+@allow(USER)
+def publication(project_id: int):
+    project = _project_or_404(project_id)
+    form = PublicationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.set_publication(project, current_user, form.publish.data == "yes")
+    except ProjectError:
+        abort(403)
+    flash(
+        _("Your project will appear in the showcase once a coach retains it.")
+        if project.publish_consent
+        else _("Your project is no longer published in the showcase."),
+        "success",
+    )
+    return redirect(url_for("projects.show", project_id=project.id), 303)
 
 
 # --- documents ------------------------------------------------------------------------------

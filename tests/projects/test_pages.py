@@ -365,3 +365,24 @@ def test_long_lists_come_in_pages_that_keep_the_filters(client, auth, make_user,
     assert "Page Projet 00" not in second
     assert client.get("/projects/showcase?page=999").status_code == 200
     assert client.get("/projects/showcase?page=abc").status_code == 200
+
+
+def test_the_holder_can_withdraw_from_the_showcase_at_any_time(
+    app, client, auth, holder, make_user, make_project, load
+):
+    project_id = make_project(
+        holder, state="launched", name="Retrait Vitrine", publish_consent=True
+    )
+    assert "Retrait Vitrine" in client.get("/projects/showcase?q=retrait").get_data(as_text=True)
+    auth.login(make_user("admin"))
+    assert client.post(f"/projects/{project_id}/publication", data={"publish": "no"}).status_code \
+        == 403  # fmt: skip
+    auth.login(holder)
+    assert client.post(f"/projects/{project_id}/publication", data={"publish": "no"}).status_code \
+        == 303  # fmt: skip
+    with app.app_context():
+        assert load(project_id).publish_consent is False
+    auth.logout()
+    hidden = client.get("/projects/showcase?q=retrait").get_data(as_text=True)
+    assert "Retrait Vitrine" not in hidden
+    assert client.get(f"/projects/showcase/{project_id}").status_code == 404
