@@ -149,3 +149,18 @@ def test_creating_a_cooperative_is_an_xapi_statement(app, seller, make_coop):
         found = list(recorder.statements(agent=recorder.actor_dict(seller), verb_key="created"))
     assert any(s["object"]["id"].endswith(f"/market/cooperatives/{coop_id}") for s in found)
     assert all("mbox" not in s["actor"] for s in found)
+
+
+def test_project_bank_summary_maps_to_profile_fields():
+    from market.services import fields_from_project, project_key
+
+    project = {"project_id": 42, "name": "Coop Atlas", "registration_number": None,
+               "registration_date": "2023-06-30", "region": "nowhere", "commune": "Azrou",
+               "members": "11", "women": 4, "youth": None, "summary": "Fromage de chèvre.",
+               "products": "Fromage frais, lait."}  # fmt: skip
+    fields = fields_from_project(project)
+    assert project_key(project) == "project:42"
+    assert fields["year_founded"] == 2023 and fields["region"] == ""  # unknown region dropped
+    assert (fields["members_count"], fields["women_count"], fields["youth_count"]) == (11, 4, None)
+    assert fields["registration_number"] == ""
+    assert "chèvre" in fields["story"] and "Fromage frais" in fields["story"]

@@ -65,7 +65,6 @@ def test_a_text_file_renamed_jpg_is_refused(client, listing, lookup):
 def test_an_oversized_file_is_refused(client, listing, lookup, monkeypatch):
     coop_id, _product_id = listing
     monkeypatch.setattr(images, "MAX_BYTES", 50_000)
-    big = picture_bytes((1200, 1200), fmt="PNG")
     noisy = Image.effect_noise((1200, 1200), 80).convert("RGB")
     out = io.BytesIO()
     noisy.save(out, "PNG")
@@ -113,3 +112,15 @@ def test_only_members_add_or_remove_pictures(client, auth, listing, make_user, l
     )
     assert client.post(f"/market/photos/{photo_id}/delete").status_code == 403
     assert _photos(lookup) >= 1
+
+
+def test_a_file_above_the_size_limit_is_refused_before_decoding(client, listing, lookup):
+    import os
+
+    _coop_id, product_id = listing
+    before = _photos(lookup)
+    big = b"\xff\xd8\xff\xe0" + os.urandom(images.MAX_BYTES)  # a JPEG header, 8 MB of noise
+    response = _upload(client, f"/market/products/{product_id}/photos", big, "huge.jpg")
+    assert response.status_code == 400
+    assert "8 Mo" in response.text
+    assert _photos(lookup) == before
