@@ -27,6 +27,8 @@ ACTIVITY_KINDS = ("group", "reflection", "case-study")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
 LINK_RE = re.compile(r"(?<!!)\[([^\]]*)\]\(\s*([^)\s]+)(?:\s+\"[^\"]*\")?\s*\)")
+RAW_HTML_RE = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z]|!--)")
+CODE_SPAN_RE = re.compile(r"`[^`]*`")
 EXTERNAL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#|/)", re.IGNORECASE)
 AUDIO_SUFFIXES = (".mp3", ".ogg")
 PAGES_MIN, PAGES_MAX = 2, 6
@@ -338,6 +340,8 @@ def _read_page(module_dir, page_id, course, module_toml, faults) -> dict | None:
 def _check_links(path: Path, lines: list[str], module_dir: Path, faults: list[Fault]) -> None:
     course_dir = module_dir.parent
     for number, line in enumerate(lines, 1):
+        if RAW_HTML_RE.search(CODE_SPAN_RE.sub("", line)):
+            faults.append(Fault(path, number, "raw HTML is not allowed: write Markdown"))
         for regex, what in ((IMAGE_RE, "picture"), (LINK_RE, "link")):
             for match in regex.finditer(line):
                 text, target = match.group(1).strip(), match.group(2)
