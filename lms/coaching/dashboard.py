@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from lms.auth.models import User
 from lms.certificates.models import Certificate
 from lms.cohorts import catalog
+from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort
 from lms.db import utcnow
 from lms.i18n import localised
@@ -85,7 +86,7 @@ def _cell(module_status) -> Cell:
 
 def build(session: Session, cohort: Cohort, course_id: str) -> Dashboard:
     course = catalog.course(course_id)
-    members = sorted((m.user for m in cohort.members), key=lambda u: u.display_name.lower())
+    members = sorted(cohorts.members_of(session, cohort), key=lambda u: u.display_name.lower())
     statuses = catalog.statuses([u.id for u in members], course_id)
     certified = set(
         session.scalars(

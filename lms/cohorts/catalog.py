@@ -5,6 +5,8 @@ One place, so these features never reach into the courses feature's models.
 
 from __future__ import annotations
 
+from flask import g
+
 from lms.courses import services as courses
 from lms.db import session
 from lms.i18n import localised
@@ -15,7 +17,12 @@ LANGS = ("fr", "ar", "en")
 
 
 def course(course_id: str):
-    return courses.get_course(session, course_id)
+    """The course, loaded once per request: the session's identity map holds objects weakly,
+    so without this a page naming a course 200 times would load it (and its pages) 200 times."""
+    cache = g.setdefault("taawun_courses", {})
+    if course_id not in cache:
+        cache[course_id] = courses.get_course(session, course_id)
+    return cache[course_id]
 
 
 def module(course_id: str, module_id: str):
