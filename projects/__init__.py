@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from lms.path import course_completed, unlocked_after_course
 from lms.plugins import MenuEntry, PathStep, StepStatus, registry
@@ -69,10 +70,13 @@ def dashboard_card(user):
     may_create = course_completed(user, PREREQUISITE_COURSE)
     if not (mine or may_create or waiting is not None):
         return None
-    return render_template(
-        "projects/_card.html",
-        mine=mine,
-        waiting=waiting,
-        may_create=may_create,
-        **template_helpers(),
+    # The template is rendered with autoescape: its output is safe markup.
+    return Markup(  # noqa: S704
+        render_template(
+            "projects/_card.html",
+            mine=mine,
+            waiting=waiting,
+            may_create=may_create,
+            **template_helpers(),
+        )
     )

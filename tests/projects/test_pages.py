@@ -318,6 +318,7 @@ def test_the_learning_path_and_dashboard_follow_the_projects(client, auth, holde
 
     auth.login(holder)
     dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert '<section class="panel" aria-labelledby="projects-card-title">' in dashboard
     assert "Présenter un nouveau projet" in dashboard
     make_project(holder, state="qualified", name="Projet Retenu")
     dashboard = client.get("/dashboard").get_data(as_text=True)
