@@ -18,7 +18,11 @@ from lms.courses.statements import course_iri, parse_iri
 from lms.xapi import recorder
 from lms.xapi.vocabulary import VERBS
 
-VERB_KEYS = {iri: key for key, (iri, _display) in VERBS.items()}
+#: the player's verbs (docs/xapi-profile.md); other features' statements about a course
+#: (certified, attended...) never change a learner's progress
+PLAYER_VERBS = ("launched", "initialized", "terminated", "experienced", "answered", "passed",
+                "failed", "progressed", "completed", "responded")  # fmt: skip
+VERB_KEYS = {VERBS[key][0]: key for key in PLAYER_VERBS}
 
 
 def _timestamp(statement: dict) -> datetime:

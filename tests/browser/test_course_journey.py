@@ -128,3 +128,31 @@ def test_learner_passes_a_module_quiz_and_resumes_in_a_fresh_browser(browser, tm
         page.goto(f"{live.url}/courses/{COURSE}")
         assert "✓" in page.inner_text("ol.modules li:first-child .module-state")
         other.close()
+
+
+def test_a_quiz_question_can_be_answered_without_javascript(browser, tmp_path):
+    app = browser_app(tmp_path)
+    assert app.test_cli_runner().invoke(args=["load-content", str(CONTENT)]).exit_code == 0
+    module_id, _page_ids, questions = _module(app)
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="fr-FR")
+    with LiveServer(app) as live:
+        page = context.new_page()
+        page.goto(live.url + "/register")
+        page.fill("#email", "nojs@example.org")
+        page.fill("#password", "saffron-taliouine")
+        page.fill("#confirm", "saffron-taliouine")
+        page.fill("#display_name", "Hassan")
+        page.click(SUBMIT)
+        page.wait_for_url("**/dashboard")
+        page.goto(f"{live.url}/courses/{COURSE}/modules/{module_id}/quiz")
+        page.click("#quiz form button")
+        page.wait_for_url("**/quiz")
+        qid = page.get_attribute("input[name=question]", "value")
+        _answer(page, questions[qid])
+        page.click("#quiz form.question-form button[type=submit]")
+        page.wait_for_url("**/quiz/answer")
+        assert "Juste" in page.inner_text(".feedback .verdict")
+        page.click("a.js-quiz-link")
+        page.wait_for_url("**/quiz")
+        assert page.get_attribute("input[name=question]", "value") != qid
+    context.close()

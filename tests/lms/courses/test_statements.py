@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from lms.courses.models import CourseProgress, ModuleProgress
+from lms.xapi import recorder
 from lms.xapi.vocabulary import ACTIVITY_TYPES, EXTENSIONS, VERBS
 from tests.lms.courses.helpers import read_pages, statements_of, take_quiz
 
@@ -182,6 +184,28 @@ def test_rebuild_progress_from_the_lrs_gives_the_same_projection(app, journey):
 
 PLAYER_VERBS = ("launched", "initialized", "terminated", "experienced", "answered", "passed",
                 "failed", "progressed", "completed", "responded")  # fmt: skip
+
+
+def test_other_features_statements_about_a_course_do_not_count_as_progress(app, journey):
+    from lms.courses import progress
+    from lms.courses.statements import course_iri
+
+    learner, _statements = journey
+    before = _projection(app)
+    with app.test_request_context():
+        session = app.extensions["db_session"]()
+        for verb in ("certified", "attended"):
+            statement = recorder.to_dict(
+                recorder.statement(
+                    learner,
+                    verb,
+                    recorder.activity(course_iri("demo-course"), "course", {"en": "x"}),
+                    ctx=recorder.context(registration=str(uuid.uuid4())),
+                )
+            )
+            progress.apply(session, statement)
+        session.commit()
+    assert _projection(app) == before
 
 
 def test_the_profile_document_lists_every_verb_and_type_the_player_sends(journey):
