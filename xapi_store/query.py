@@ -3,7 +3,7 @@
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
@@ -15,6 +15,10 @@ from .storage import index_key
 from .validation import parse_timestamp
 
 MAX_LIMIT = 500
+# `stored` is taken just before a batch's INSERT gives it its seqs, so stored order and seq
+# order differ by milliseconds at most. since/until become seq bounds found through the
+# index on stored, with this margin: a walk never scans statements outside the window.
+STORED_SKEW = timedelta(seconds=60)
 
 
 @dataclass
@@ -86,8 +90,24 @@ def select_page(
     query = query.where(Statement.voided.is_(False))
     if filters.since is not None:
         query = query.where(Statement.stored > filters.since)
+        low = session.scalar(
+            select(Statement.seq)
+            .where(Statement.stored <= filters.since - STORED_SKEW)
+            .order_by(Statement.stored.desc())
+            .limit(1)
+        )
+        if low is not None:
+            query = query.where(seq_column > low)
     if filters.until is not None:
         query = query.where(Statement.stored <= filters.until)
+        high = session.scalar(
+            select(Statement.seq)
+            .where(Statement.stored > filters.until + STORED_SKEW)
+            .order_by(Statement.stored.asc())
+            .limit(1)
+        )
+        if high is not None:
+            query = query.where(seq_column < high)
     if filters.authority_ifi is not None:
         query = query.where(Statement.authority_ifi == filters.authority_ifi)
     if filters.ascending:

@@ -97,3 +97,29 @@ def test_session_credential_is_limited_to_its_agent(lrs_app, lrs_session, lrs_cl
     assert theirs.status_code == 403
     listing = lrs_client.get("/xapi/statements", headers=headers)
     assert [s["id"] for s in listing.get_json()["statements"]] == mine.get_json()
+
+
+def test_since_and_until_across_years(lrs_session):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from xapi_store.models import Statement
+
+    ids = [api.store_statements(lrs_session, [make_statement()])[0] for _ in range(3)]
+    for year, statement_id in zip((2020, 2021, 2022), ids, strict=True):
+        lrs_session.execute(
+            update(Statement)
+            .where(Statement.statement_id == statement_id)
+            .values(stored=datetime(year, 1, 1, tzinfo=UTC))
+        )
+    lrs_session.commit()
+
+    def found(**filters):
+        return [s["id"] for s in api.query_statements(lrs_session, **filters)]
+
+    assert found(since="2020-06-01T00:00:00Z") == [ids[2], ids[1]]
+    assert found(until="2021-06-01T00:00:00Z") == [ids[1], ids[0]]
+    assert found(since="2020-06-01T00:00:00Z", until="2021-06-01T00:00:00Z") == [ids[1]]
+    assert found(since="2023-01-01T00:00:00Z") == []
+    assert found(until="2019-01-01T00:00:00Z") == []
