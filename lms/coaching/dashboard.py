@@ -1,9 +1,9 @@
 """What a coach sees about a cohort in one course: grid, who needs help, questions, figures.
 
 Progress comes from the courses projection (`course_statuses`: two queries for the whole
-cohort). Question analysis and "stuck on a page" need individual statements: they are counted
-in the database through the LRS's filter index when the built-in LRS is used, and read back
-through the xAPI API from an external LRS.
+cohort). Question analysis and "stuck on a page" come from per-learner tallies folded from the
+statements (lms.coaching.tallies) with the built-in LRS, and from statements read back through
+the xAPI API with an external LRS.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, case, distinct, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.certificates.models import Certificate
+from lms.coaching import tallies
+from lms.coaching.models import PageViewTally, QuestionTally
 from lms.cohorts import catalog
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort
@@ -24,14 +26,13 @@ from lms.db import utcnow
 from lms.i18n import localised
 from lms.people import is_woman, is_youth
 from lms.xapi import recorder
-from lms.xapi.vocabulary import VERBS
 
 #: No statement for this long: the learner may have dropped out.
 INACTIVE_DAYS = 14
 #: A quiz failed this many times (and not passed since): the learner needs an explanation.
 FAILED_ATTEMPTS = 2
-#: "Stuck on a page": opened the same page this many times in the last INACTIVE_DAYS days
-#: without completing its module (reading again and again without moving on).
+#: "Stuck on a page": opened the same page this many times in the last INACTIVE_DAYS days (by
+#: the statements' timestamps) without completing its module: reading again, not moving on.
 STUCK_VIEWS = 3
 
 DONE, IN_PROGRESS, FAILED, NOT_STARTED = "done", "in-progress", "failed", "not-started"
@@ -157,35 +158,6 @@ def figures(members, statuses, certified, since) -> dict:
 # --- statements counted in the LRS ------------------------------------------------------------
 
 
-def _agent_name_map(members) -> dict[str, User]:
-    return {u.public_id: u for u in members}
-
-
-def _builtin_rows(session: Session, verb_key: str, course_iri: str, since=None, columns=()):
-    """Rows of (actor name, object id, *columns) for the verb's statements within the course."""
-    from xapi_store.models import Statement, StatementIndex
-    from xapi_store.storage import index_key
-
-    by_verb, by_course = aliased(StatementIndex), aliased(StatementIndex)
-    actor_name = Statement.data[("actor", "account", "name")].as_string()
-    object_id = Statement.data[("object", "id")].as_string()
-    query = (
-        select(actor_name, object_id, *columns)
-        .join(
-            by_verb,
-            and_(by_verb.seq == Statement.seq, by_verb.key == index_key("V", VERBS[verb_key][0])),
-        )
-        .join(
-            by_course,
-            and_(by_course.seq == Statement.seq, by_course.key == index_key("c", course_iri)),
-        )
-        .where(Statement.voided.is_(False))
-    )
-    if since is not None:
-        query = query.where(Statement.stored >= since)
-    return query, actor_name, object_id, Statement
-
-
 def _external_statements(verb_key: str, course_iri: str, since=None):
     return recorder.statements(
         verb_key=verb_key,
@@ -195,57 +167,59 @@ def _external_statements(verb_key: str, course_iri: str, since=None):
     )
 
 
+def _question_counts(session: Session, members, course) -> dict[tuple[str, str], list[int]]:
+    """{(module id, question id): [learners who answered, learners who missed it once or more]}"""
+    if not recorder.external():
+        tallies.catch_up(session)
+        query = (
+            select(
+                QuestionTally.module_id,
+                QuestionTally.question_id,
+                func.count(),
+                func.count(case((QuestionTally.missed > 0, 1))),
+            )
+            .where(
+                QuestionTally.course_id == course.id,
+                QuestionTally.user_id.in_([u.id for u in members]),
+            )
+            .group_by(QuestionTally.module_id, QuestionTally.question_id)
+        )
+        return {(m, q): [total, missed] for m, q, total, missed in session.execute(query)}
+    names = {u.public_id for u in members}
+    prefix = recorder.activity_iri("courses", course.id, "modules") + "/"
+    answered, missed = defaultdict(set), defaultdict(set)
+    for stmt in _external_statements("answered", recorder.activity_iri("courses", course.id)):
+        who = stmt["actor"].get("account", {}).get("name")
+        parts = stmt["object"]["id"].removeprefix(prefix).split("/")
+        if who in names and len(parts) == 4:
+            answered[(parts[0], parts[3])].add(who)
+            if not (stmt.get("result") or {}).get("success"):
+                missed[(parts[0], parts[3])].add(who)
+    return {key: [len(answered[key]), len(missed[key])] for key in answered}
+
+
 def questions_missed(session: Session, members, course) -> list[dict]:
     """Per question: how many learners answered it and how many got it wrong at least once."""
     if course is None or not members:
         return []
-    names = _agent_name_map(members)
-    course_iri = recorder.activity_iri("courses", course.id)
-    counts: dict[str, list] = {}
-    if recorder.external():
-        answered, missed = defaultdict(set), defaultdict(set)
-        for stmt in _external_statements("answered", course_iri):
-            who = stmt["actor"].get("account", {}).get("name")
-            if who in names:
-                answered[stmt["object"]["id"]].add(who)
-                if not (stmt.get("result") or {}).get("success"):
-                    missed[stmt["object"]["id"]].add(who)
-        counts = {q: [len(answered[q]), len(missed[q])] for q in answered}
-    else:
-        from xapi_store.models import Statement
-
-        success = Statement.data[("result", "success")].as_boolean()
-        query, actor_name, object_id, _s = _builtin_rows(session, "answered", course_iri)
-        wrong = case((success.is_(False), actor_name), else_=None)
-        query = (
-            query.with_only_columns(
-                object_id, func.count(distinct(actor_name)), func.count(distinct(wrong))
-            )
-            .where(actor_name.in_(list(names)))
-            .group_by(object_id)
-        )
-        counts = {q: [total, wrong_count] for q, total, wrong_count in session.execute(query)}
-    prompts = {}
+    counts = _question_counts(session, members, course)
+    found = []
     for module in course.modules:
         for question in module.quiz.get("questions", []):
-            iri = f"{course_iri}/modules/{module.id}/quiz/questions/{question['id']}"
-            prompts[iri] = (module, question)
-    found = []
-    for iri, (answered_by, missed_by) in counts.items():
-        if iri not in prompts or not answered_by:
-            continue
-        module, question = prompts[iri]
-        found.append(
-            {
-                "module_id": module.id,
-                "module": localised(module.title),
-                "question_id": question["id"],
-                "prompt": localised(question["prompt"]),
-                "answered": answered_by,
-                "missed": missed_by,
-                "share": missed_by / answered_by,
-            }
-        )
+            answered_by, missed_by = counts.get((module.id, question["id"]), (0, 0))
+            if not answered_by:
+                continue
+            found.append(
+                {
+                    "module_id": module.id,
+                    "module": localised(module.title),
+                    "question_id": question["id"],
+                    "prompt": localised(question["prompt"]),
+                    "answered": answered_by,
+                    "missed": missed_by,
+                    "share": missed_by / answered_by,
+                }
+            )
     found.sort(key=lambda q: (-q["share"], -q["missed"], q["module_id"]))
     return found
 
@@ -254,28 +228,35 @@ def stuck_pages(session: Session, members, course_id: str, since) -> dict[str, l
     """{learner public id: [(module id, page id, views)]} for pages opened STUCK_VIEWS+ times."""
     if not members:
         return {}
-    names = _agent_name_map(members)
-    course_iri = recorder.activity_iri("courses", course_id)
-    if recorder.external():
-        views = Counter()
-        for stmt in _external_statements("experienced", course_iri, since):
-            who = stmt["actor"].get("account", {}).get("name")
-            if who in names:
-                views[(who, stmt["object"]["id"])] += 1
-        rows = [(w, o, n) for (w, o), n in views.items() if n >= STUCK_VIEWS]
-    else:
-        query, actor_name, object_id, _s = _builtin_rows(session, "experienced", course_iri, since)
-        query = (
-            query.with_only_columns(actor_name, object_id, func.count())
-            .where(actor_name.in_(list(names)))
-            .group_by(actor_name, object_id)
-            .having(func.count() >= STUCK_VIEWS)
-        )
-        rows = session.execute(query).all()
     found: dict[str, list] = defaultdict(list)
-    prefix = course_iri + "/modules/"
-    for who, object_id, count in rows:
-        parts = object_id[len(prefix) :].split("/") if object_id.startswith(prefix) else []
-        if len(parts) == 3 and parts[1] == "pages":
-            found[who].append((parts[0], parts[2], count))
+    if not recorder.external():
+        tallies.catch_up(session)
+        by_id = {u.id: u.public_id for u in members}
+        views = func.sum(PageViewTally.views)
+        query = (
+            select(PageViewTally.user_id, PageViewTally.module_id, PageViewTally.page_id, views)
+            .where(
+                PageViewTally.course_id == course_id,
+                PageViewTally.user_id.in_(list(by_id)),
+                PageViewTally.day >= since.date(),
+            )
+            .group_by(PageViewTally.user_id, PageViewTally.module_id, PageViewTally.page_id)
+            .having(views >= STUCK_VIEWS)
+        )
+        for user_id, module_id, page_id, count in session.execute(query):
+            found[by_id[user_id]].append((module_id, page_id, int(count)))
+        return found
+    names = {u.public_id for u in members}
+    prefix = recorder.activity_iri("courses", course_id, "modules") + "/"
+    counter = Counter()
+    for stmt in _external_statements(
+        "experienced", recorder.activity_iri("courses", course_id), since
+    ):
+        who = stmt["actor"].get("account", {}).get("name")
+        parts = stmt["object"]["id"].removeprefix(prefix).split("/")
+        if who in names and len(parts) == 3 and parts[1] == "pages":
+            counter[(who, parts[0], parts[2])] += 1
+    for (who, module_id, page_id), count in counter.items():
+        if count >= STUCK_VIEWS:
+            found[who].append((module_id, page_id, count))
     return found

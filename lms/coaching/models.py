@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
@@ -59,3 +59,45 @@ class CoachingSession(Base):
 
     coach: Mapped[User | None] = relationship(foreign_keys=[coach_id])
     learner: Mapped[User | None] = relationship(foreign_keys=[learner_id])
+
+
+class QuestionTally(Base):
+    """How often one learner answered one quiz question, and how often wrongly.
+
+    Folded from `answered` statements by lms.coaching.tallies (a projection, like progress).
+    """
+
+    __tablename__ = "coaching_question_tallies"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    missed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PageViewTally(Base):
+    """How many times one learner opened one lesson page on one day (from `experienced`)."""
+
+    __tablename__ = "coaching_page_view_tallies"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    page_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    views: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TallyMark(Base):
+    """The last LRS statement (its stored order) folded into the tallies."""
+
+    __tablename__ = "coaching_tally_marks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)

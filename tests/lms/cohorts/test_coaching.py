@@ -7,6 +7,8 @@ import html
 import io
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from lms.coaching.sentences import sentence
 from lms.xapi.vocabulary import ACTIVITY_TYPES, VERBS
 from tests.lms.cohorts.helpers import complete_course, create_cohort, database, join, login
@@ -254,3 +256,39 @@ def test_programme_view_and_csv(client, make_user, app):
     assert client.get("/programme/other.csv").status_code == 404
     login(client, coach)
     assert client.get("/programme").status_code == 403
+
+
+def test_tallies_fold_each_statement_once_and_wait_for_recent_ones(client, make_user, app):
+    from lms.coaching import tallies
+    from lms.coaching.models import PageViewTally
+
+    learner = make_user("learner")
+
+    def read_twice(session, person, course, courses):
+        module = course.modules[0]
+        for _ in range(2):
+            courses.page_viewed(session, person, course, module, module.pages[0], "fr")
+
+    with app.test_request_context():
+        session = app.extensions["db_session"]()
+        tallies.catch_up(session)
+        session.commit()
+        app.extensions["db_session"].remove()
+    learner_action(app, learner, read_twice)
+    app.config["COACHING_SETTLE_SECONDS"] = 3600
+    try:
+        with app.test_request_context():
+            session = app.extensions["db_session"]()
+            assert tallies.catch_up(session) == 0  # too recent: a later catch-up takes them
+        app.config["COACHING_SETTLE_SECONDS"] = 0
+        with app.test_request_context():
+            session = app.extensions["db_session"]()
+            assert tallies.catch_up(session) == 2
+            assert tallies.catch_up(session) == 0
+            views = session.scalars(
+                select(PageViewTally.views).where(PageViewTally.user_id == learner.id)
+            ).all()
+            assert views == [2]
+            session.commit()
+    finally:
+        app.config["COACHING_SETTLE_SECONDS"] = 0

@@ -1,0 +1,128 @@
+"""Per-learner tallies of quiz answers and page views, folded from the built-in LRS's statements.
+
+The coach dashboard asks "which questions do most learners miss" and "who keeps opening the same
+page": counting raw statements for 500 learners each time is too slow, so, like the courses
+progress, these are projections of the statements. They are caught up when a dashboard is
+opened: only statements stored since the last catch-up (the LRS's `seq` order) are read, through
+its verb index. With an external LRS, lms.coaching.dashboard reads statements back instead.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import User
+from lms.coaching.models import PageViewTally, QuestionTally, TallyMark
+from lms.db import utcnow
+from lms.xapi import recorder
+from lms.xapi.vocabulary import VERBS
+
+MARK = "statements"
+SETTLE_SECONDS = 10
+BATCH = 5000
+
+
+def _where(iri: str, prefix: str) -> list[str] | None:
+    """[course, module, kind, item] of a question or page IRI, else None."""
+    if not iri.startswith(prefix):
+        return None
+    parts = iri[len(prefix) :].split("/")
+    if len(parts) == 6 and parts[1] == "modules" and parts[3:5] == ["quiz", "questions"]:
+        return [parts[0], parts[2], "question", parts[5]]
+    if len(parts) == 5 and parts[1] == "modules" and parts[3] == "pages":
+        return [parts[0], parts[2], "page", parts[4]]
+    return None
+
+
+def catch_up(session: Session) -> int:
+    """Fold the statements stored since the last catch-up; returns how many were read."""
+    from xapi_store.models import Statement, StatementIndex
+    from xapi_store.storage import index_key
+
+    mark = session.get(TallyMark, MARK, with_for_update=True)
+    if mark is None:
+        mark = TallyMark(name=MARK, seq=0)
+        session.add(mark)
+        session.flush()
+        mark = session.get(TallyMark, MARK, with_for_update=True)
+    keys = [index_key("V", VERBS["answered"][0]), index_key("V", VERBS["experienced"][0])]
+    prefix = recorder.activity_iri("courses") + "/"
+    users = dict(session.execute(select(User.public_id, User.id)).all())
+    # A transaction that took a lower seq may commit after a higher one: leave the last seconds
+    # for the next catch-up so no statement is skipped.
+    settled = utcnow() - timedelta(
+        seconds=current_app.config.get("COACHING_SETTLE_SECONDS", SETTLE_SECONDS)
+    )
+    read = 0
+    while True:
+        rows = session.execute(
+            select(
+                Statement.seq,
+                Statement.data[("actor", "account", "name")].as_string(),
+                Statement.data[("object", "id")].as_string(),
+                Statement.data[("result", "success")].as_boolean(),
+                Statement.data["timestamp"].as_string(),
+                Statement.voided,
+            )
+            .join(
+                StatementIndex,
+                and_(StatementIndex.seq == Statement.seq, StatementIndex.key.in_(keys)),
+            )
+            .where(Statement.seq > mark.seq, Statement.stored <= settled)
+            .order_by(Statement.seq)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            break
+        _fold(session, rows, users, prefix)
+        mark.seq = rows[-1][0]
+        read += len(rows)
+        session.flush()
+        if len(rows) < BATCH:
+            break
+    return read
+
+
+def _fold(session: Session, rows, users: dict, prefix: str) -> None:
+    answers: dict = defaultdict(lambda: [0, 0])
+    views: dict = defaultdict(int)
+    for _seq, who, object_id, success, timestamp, voided in rows:
+        user_id = users.get(who)
+        where = _where(object_id or "", prefix)
+        if voided or user_id is None or where is None:
+            continue
+        course_id, module_id, kind, item = where
+        if kind == "question":
+            tally = answers[(user_id, course_id, module_id, item)]
+            tally[0] += 1
+            tally[1] += not success
+        else:
+            day = datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date()
+            views[(user_id, course_id, module_id, item, day)] += 1
+    _add(session, QuestionTally, answers, ("answered", "missed"))
+    _add(session, PageViewTally, {k: [v] for k, v in views.items()}, ("views",))
+
+
+def _add(session: Session, model, counts: dict, fields: tuple[str, ...]) -> None:
+    if not counts:
+        return
+    names = [c.name for c in model.__table__.primary_key.columns]
+    user_ids = sorted({key[0] for key in counts})
+    existing = {}
+    for start in range(0, len(user_ids), 500):  # one query per 500 learners, not one per row
+        for row in session.scalars(
+            select(model).where(model.user_id.in_(user_ids[start : start + 500]))
+        ):
+            existing[tuple(getattr(row, n) for n in names)] = row
+    for key, values in counts.items():
+        row = existing.get(key)
+        if row is None:
+            row = model(**dict(zip(names, key, strict=True)), **dict.fromkeys(fields, 0))
+            session.add(row)
+        for name, value in zip(fields, values, strict=True):
+            setattr(row, name, getattr(row, name) + value)
