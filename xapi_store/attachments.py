@@ -10,6 +10,7 @@ from cryptography import x509
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import jsonutil
 from .errors import ValidationError
 from .models import Attachment
 from .storage import comparable
@@ -62,8 +63,8 @@ def statements_and_parts(body: bytes, content_type: str):
     if headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
         raise ValidationError("body: the first multipart part must be application/json")
     try:
-        statements = json.loads(first)
-    except ValueError as exc:
+        statements = jsonutil.loads(first.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationError(f"body: the statements part is not valid JSON ({exc})") from None
     bodies: dict[str, tuple[str, bytes]] = {}
     for i, (headers, content) in enumerate(parts[1:], start=1):

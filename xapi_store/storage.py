@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from . import jsonutil
 from .agents import actor_ifis, authority_ifi
 from .errors import Conflict, ValidationError
 from .models import ActivityDefinition, Attachment, Statement, StatementIndex
@@ -228,7 +229,7 @@ def _insert_rows(session: Session, rows: list["NewStatement"], stored, authority
     if session.get_bind().dialect.name == "postgresql":
         # One statement whose rows travel as one JSON document: far less client work than
         # a multi-row VALUES list with six parameters per statement.
-        payload = json.dumps(
+        payload = jsonutil.dumps(
             [
                 {
                     "statement_id": row.statement_id,
@@ -237,8 +238,7 @@ def _insert_rows(session: Session, rows: list["NewStatement"], stored, authority
                     "data": row.data,
                 }
                 for row in rows
-            ],
-            ensure_ascii=False,
+            ]
         )
         result = session.execute(
             text(
@@ -315,7 +315,7 @@ def _lookup(session: Session, ids: list[str], hashes: list[str]):
         elif kind == "r":
             referrers.append((seq, key, value))
         else:
-            known[key] = json.loads(value)
+            known[key] = jsonutil.loads(value)
     return existing, referrers, known
 
 
@@ -414,7 +414,7 @@ def index_rows(session: Session, rows, referrers=None):
                 "INSERT INTO xapi_statement_index (key, seq, direct) SELECT x.k, x.s, x.d "
                 "FROM json_to_recordset(CAST(:rows AS json)) AS x(k bigint, s bigint, d boolean)"
             ),
-            {"rows": json.dumps(values)},
+            {"rows": jsonutil.dumps(values)},
         )
     else:
         session.execute(

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import Headers
 
 from . import attachments as attach
-from . import auth, documents, query, storage
+from . import auth, documents, jsonutil, query, storage
 from .agents import agent_ifi, authority_ifi
 from .errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError, XAPIError
 from .models import ActivityDefinition, Credential
@@ -214,9 +214,7 @@ def answer(body, status: int = 200, headers: dict | None = None, xrequest=None, 
     elif isinstance(body, bytes):
         response = Response(body, status=status, mimetype=mimetype or "application/octet-stream")
     else:
-        response = Response(
-            json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json"
-        )
+        response = Response(jsonutil.dumps_bytes(body), status=status, mimetype="application/json")
     if mimetype and body is not None:
         response.headers["Content-Type"] = mimetype
     response.headers["X-Experience-API-Version"] = answer_version(xrequest)
@@ -302,7 +300,7 @@ def param_time(xrequest: XRequest, name: str) -> datetime | None:
 
 def json_body(xrequest: XRequest):
     try:
-        return json.loads(xrequest.body.decode("utf-8"))
+        return jsonutil.loads(xrequest.body.decode("utf-8"))
     except UnicodeDecodeError:
         raise ValidationError("body: must be UTF-8") from None
     except ValueError as exc:
@@ -467,7 +465,7 @@ def blueprint_prefix() -> str:
 def statements_answer(xrequest, document, statements, with_attachments, headers):
     if not with_attachments:
         return answer(document, 200, headers, xrequest)
-    text = json.dumps(document, ensure_ascii=False).encode()
+    text = jsonutil.dumps_bytes(document)
     body, content_type = attach.multipart_answer(text, attach.load_bodies(db(), statements))
     return answer(body, 200, headers, xrequest, mimetype=content_type)
 
