@@ -416,3 +416,45 @@ def commercial_summary(session: Session, user) -> list[dict]:
             "delivered_sales_mad": Decimal(delivered or 0),
         })  # fmt: skip
     return summaries
+
+
+def sales_overview(session: Session) -> list[dict]:
+    """Every cooperative's commercial progress, for coaches: one grouped query per measure."""
+    on_sale = dict(
+        session.execute(
+            select(Product.cooperative_id, func.count())
+            .where(Product.published.is_(True))
+            .group_by(Product.cooperative_id)
+        ).all()
+    )
+    per_status: dict[int, dict[str, int]] = {}
+    for coop_id, status, count in session.execute(
+        select(Order.cooperative_id, Order.status, func.count()).group_by(
+            Order.cooperative_id, Order.status
+        )
+    ):
+        per_status.setdefault(coop_id, {})[status] = count
+    sales = dict(
+        session.execute(
+            select(Order.cooperative_id, func.sum(Order.unit_price * Order.quantity))
+            .where(Order.status == "delivered")
+            .group_by(Order.cooperative_id)
+        ).all()
+    )
+    last_order = dict(
+        session.execute(
+            select(Order.cooperative_id, func.max(Order.updated_at)).group_by(Order.cooperative_id)
+        ).all()
+    )
+    rows = []
+    for coop in session.scalars(select(Cooperative).order_by(Cooperative.name)):
+        statuses = per_status.get(coop.id, {})
+        rows.append({
+            "cooperative": coop,
+            "members": [m.user.display_name for m in coop.memberships],
+            "products_published": on_sale.get(coop.id, 0),
+            "orders": {status: statuses.get(status, 0) for status in STATUSES},
+            "delivered_sales_mad": Decimal(sales.get(coop.id) or 0),
+            "last_order": last_order.get(coop.id),
+        })  # fmt: skip
+    return rows

@@ -73,9 +73,12 @@ def dashboard_card(user):
     """The user's cooperatives and orders on their dashboard; nothing when they have none."""
     summaries = services.commercial_summary(session, user)
     buyer_orders = len(services.orders_of_buyer(session, user))
-    if not summaries and not buyer_orders:
+    coach = user.has_any_role(("coach", "admin"))
+    if not summaries and not buyer_orders and not coach:
         return None
-    html = render_template("market/_card.html", summaries=summaries, buyer_orders=buyer_orders)
+    html = render_template(
+        "market/_card.html", summaries=summaries, buyer_orders=buyer_orders, coach=coach
+    )
     return Markup(html)  # noqa: S704 (rendered by Jinja with autoescape)
 
 
@@ -528,3 +531,13 @@ def order_action(order_id: int, action: str):
         return _order_page(session.get(Order, order_id), status, error=exc.message)
     flash(_("The order is now: %(status)s.", status=STATUSES[order.status]), "success")
     return redirect(url_for("market.order", order_id=order.id))
+
+
+# --- coaches --------------------------------------------------------------------------------
+
+
+@bp.route("/coach")
+@allow("coach", "admin")
+def coach_overview():
+    """Commercial progress of every cooperative, beside what coaches see of learning."""
+    return render_template("market/coach.html", rows=services.sales_overview(session))

@@ -245,3 +245,20 @@ def test_commercial_progress_is_on_the_dashboard_and_offered_to_coaches(
     mine = next(s for s in summary if s["cooperative_id"] == shop["coop"])
     assert mine["orders"]["delivered"] == 1 and mine["products_published"] == 1
     assert str(mine["delivered_sales_mad"]) == "540.00"
+
+
+def test_coaches_see_every_cooperatives_sales(app, client, auth, shop, make_user, lookup):
+    _as(client, auth, shop["buyer"])
+    _order(client, shop["product"], quantity="4")
+    order_id = _latest_order_id(lookup)
+    _as(client, auth, shop["seller"])
+    for action, data in (("accept", {"delivery_date": TOMORROW}), ("ship", {}), ("deliver", {})):
+        client.post(f"/market/orders/{order_id}/{action}", data=data)
+    assert client.get("/market/coach").status_code == 403
+    _as(client, auth, make_user("coach"))
+    assert "/market/coach" in client.get("/dashboard").text
+    page = client.get("/market/coach")
+    assert page.status_code == 200
+    row = page.text[page.text.index(f'/market/cooperatives/{shop["coop"]}"') :]
+    row = row[: row.index("</tr>")]
+    assert "720,00" in row and "Aicha" in row  # 4 × 180 MAD delivered
