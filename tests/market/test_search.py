@@ -134,3 +134,8 @@ def test_atom_feed_lists_new_products(client, catalogue):
 def test_cooperative_list_filters_women_led(client, catalogue):
     page = client.get("/market/cooperatives?women_led=1").text
     assert "Tifawin" in page and "Atlas Safran" not in page
+
+
+def test_counts_use_arabic_plural_forms(app, catalogue):
+    page = app.test_client().get("/market/cooperatives", headers={"Accept-Language": "ar"}).text
+    assert "10 أعضاء" in page  # 3 to 10: the "few" form
