@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
@@ -40,7 +40,12 @@ def _where(iri: str, prefix: str) -> list[str] | None:
 
 
 def catch_up(session: Session) -> int:
-    """Fold the statements stored since the last catch-up; returns how many were read."""
+    """Fold the statements stored since the last catch-up; returns how many were read.
+
+    Once per request is enough: a dashboard asks twice (questions, then pages)."""
+    if g.get("taawun_tallies_caught_up"):
+        return 0
+    g.taawun_tallies_caught_up = True
     from xapi_store.models import Statement, StatementIndex
     from xapi_store.storage import index_key
 

@@ -75,11 +75,16 @@ def help_reason(reason: str, detail: dict, course_id: str) -> str:
     )
 
 
-def cell_text(cell) -> str:
+def cell_text(cell, labels: dict | None = None) -> str:
     symbol, label = STATES[cell.state]
+    label = labels[cell.state] if labels else label
     if cell.state == dashboards.IN_PROGRESS:
         return f"{symbol} {label} ({cell.pages_seen}/{cell.pages_total})"
     return f"{symbol} {label}"
+
+
+#: Learners per page of the grid and of the needs-help table (the CSV files hold all of them).
+PAGE_SIZE = 100
 
 
 # --- index ----------------------------------------------------------------------------------
@@ -140,6 +145,13 @@ def cohort_dashboard(cohort_id: int):
     cohort = _visible_cohort(cohort_id)
     course_id = _course_of(cohort)
     board = dashboards.build(session, cohort, course_id)
+    page = request.args.get("page", 1, type=int)
+    pages = max(1, -(-len(board.rows) // PAGE_SIZE))
+    if not 1 <= page <= pages:
+        abort(404)
+    window = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+    # translated once, not once per cell: a 500-learner grid has 2,500 cells
+    labels = {state: str(label) for state, (_symbol, label) in STATES.items()}
     f = board.figures
     figure_items = [
         (_("Enrolled"), f["enrolled"]),
@@ -152,8 +164,12 @@ def cohort_dashboard(cohort_id: int):
         board=board,
         cohort=cohort,
         course_id=course_id,
-        cell_text=cell_text,
+        cell_text=lambda cell: cell_text(cell, labels),
         help_reason=help_reason,
+        grid_rows=board.rows[window],
+        help_rows=board.needing_help[window],
+        page=page,
+        pages=pages,
         figure_items=figure_items,
         module_items=bar_items(board),
         percent=format_percent,

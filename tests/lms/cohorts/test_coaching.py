@@ -118,6 +118,7 @@ def test_dashboard_grid_figures_and_needs_help(client, make_user, app):
     progress = client.get(f"/coach/cohorts/{cohort_id}/progress.csv").get_data(as_text=True)
     assert "Learner 0" in progress and "✔ terminé" in progress
     assert client.get(f"/coach/cohorts/{cohort_id}/nothing.csv").status_code == 404
+    assert client.get(f"/coach/cohorts/{cohort_id}?page=2").status_code == 404  # one page
 
 
 def test_question_analysis_ranks_the_questions_most_learners_miss(client, make_user, app):
