@@ -31,6 +31,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -326,16 +327,28 @@ def _after_progress(session, user, course, registration, language) -> None:
 
 
 def save_bookmark(user, course: Course, registration: str, place: dict) -> None:
-    recorder.put_state(st.course_iri(course.id), recorder.actor_dict(user), st.STATE_BOOKMARK,
-                       place, registration=registration)  # fmt: skip
+    """Keep the learner's place; an unreachable external LRS must not stop them reading."""
+    try:
+        recorder.put_state(st.course_iri(course.id), recorder.actor_dict(user),
+                           st.STATE_BOOKMARK, place, registration=registration)  # fmt: skip
+    except (OSError, RuntimeError) as exc:  # requests' errors are OSErrors
+        current_app.logger.warning("bookmark not saved in the LRS: %s", exc)
 
 
 def bookmark(session: Session, user, course: Course) -> dict | None:
     row = progress.course_row(session, user.id, course.id)
     if row is None:
         return None
-    return recorder.get_state(st.course_iri(course.id), recorder.actor_dict(user),
-                              st.STATE_BOOKMARK, registration=row.registration)  # fmt: skip
+    try:
+        return recorder.get_state(st.course_iri(course.id), recorder.actor_dict(user),
+                                  st.STATE_BOOKMARK, registration=row.registration)  # fmt: skip
+    except (
+        OSError,
+        RuntimeError,
+        ValueError,
+    ) as exc:  # resume then starts at the first unseen page
+        current_app.logger.warning("bookmark not read from the LRS: %s", exc)
+        return None
 
 
 def quiz_attempt(user, course: Course, module: Module, registration: str) -> dict | None:

@@ -184,6 +184,13 @@ def test_completing_every_module_completes_the_course_and_unlocks_the_next(app, 
     assert client.get("/courses/next-course/modules/only/pages/01-first").status_code == 200
 
 
+def test_a_course_without_the_quiz_rule_completes_when_every_page_is_read(app, client, learner):
+    read_pages(client, app, "pages-only", "only")
+    status = status_of(app, learner, "pages-only")
+    assert status.module("only").completed and status.completed and status.progress == 100
+    assert not status.module("only").quiz_passed
+
+
 def test_passing_the_quiz_without_reading_every_page_does_not_complete(app, client, learner):
     client.get(PAGE)
     take_quiz(client, app, "demo-course", "start")
