@@ -67,7 +67,13 @@ def test_expected_answers_agree_with_the_lrs_filter_rules(bench, generated):
             related_activities="related_activities" in params,
         ).index_keys()
         since = bench.epoch_ms(params["since"]) if "since" in params else -1
-        matching = {i for i in range(len(plan)) if set(wanted) <= keys[i] and stored[i] > since}
+        # index_keys maps each key to whether it is direct; a direct filter needs that flag.
+        matching = {
+            i
+            for i in range(len(plan))
+            if all(key in keys[i] and (keys[i][key] or not direct) for key, direct in wanted)
+            and stored[i] > since
+        }
         assert matching == query.expected, query.kind
         assert query.expected, query.kind
 
