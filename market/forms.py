@@ -15,6 +15,7 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
+    TelField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -57,8 +58,13 @@ class CooperativeForm(FlaskForm):
         _l("Of whom young people (under 35)"), [InputRequired(), NumberRange(0, 100_000)]
     )
     story = TextAreaField(_l("Your story"), [Optional(), Length(max=5000)])
-    contact_phone = StringField(_l("Telephone"), [Optional(), Length(max=40)])
-    contact_email = EmailField(_l("E-mail address"), [Optional(), Email(), Length(max=254)])
+    # Numbers and addresses read left to right, also on Arabic pages.
+    contact_phone = TelField(
+        _l("Telephone"), [Optional(), Length(max=40)], render_kw={"dir": "ltr"}
+    )
+    contact_email = EmailField(
+        _l("E-mail address"), [Optional(), Email(), Length(max=254)], render_kw={"dir": "ltr"}
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,7 +94,9 @@ class CooperativeForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    email = EmailField(_l("E-mail address of their account"), [DataRequired(), Email()])
+    email = EmailField(
+        _l("E-mail address of their account"), [DataRequired(), Email()], render_kw={"dir": "ltr"}
+    )
 
 
 class ProductForm(FlaskForm):
