@@ -13,6 +13,9 @@ Stable services (every function takes the SQLAlchemy session first; ids are the 
   quiz_attempts, quiz_passed, completed, last_activity, last_page).
 - `course_statuses(session, user_ids, course_id) -> dict[user_id, CourseStatus]`: the same for
   many learners in two queries (learners never enrolled get an empty, not-enrolled status).
+- `enrolments(session, course_ids=None) -> list[Enrolment]`: every enrolment (user_id, course_id,
+  registration, enrolled_at, completed, completed_at, last_activity) in one query, for
+  programme figures.
 - `is_completed(session, user, course_id) -> bool` (also the registry service
   `courses.completed`, called as fn(user, course_id)).
 - `module_content(session, course_id, module_id, language=None) -> dict | None`: title, summary,
@@ -193,6 +196,35 @@ def course_statuses(session: Session, user_ids, course_id: str) -> dict[int, Cou
     ):
         module_rows.setdefault(row.user_id, []).append(row)
     return {uid: _status(course, rows.get(uid), module_rows.get(uid, [])) for uid in user_ids}
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    user_id: int
+    course_id: str
+    registration: str
+    enrolled_at: datetime
+    completed: bool
+    completed_at: datetime | None
+    last_activity: datetime
+
+
+def enrolments(session: Session, course_ids=None) -> list[Enrolment]:
+    query = select(CourseProgress).order_by(CourseProgress.course_id, CourseProgress.user_id)
+    if course_ids is not None:
+        query = query.where(CourseProgress.course_id.in_(list(course_ids)))
+    return [
+        Enrolment(
+            row.user_id,
+            row.course_id,
+            row.registration,
+            row.enrolled_at,
+            row.completed,
+            row.completed_at,
+            row.last_activity,
+        )  # fmt: skip
+        for row in session.scalars(query)
+    ]
 
 
 def is_completed(session: Session, user, course_id: str) -> bool:

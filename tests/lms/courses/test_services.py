@@ -53,6 +53,13 @@ def test_course_statuses_for_many_learners_take_two_queries(app, courses, make_u
     assert start.quiz_best == 1.0 and start.quiz_attempts == 1 and start.last_page == "02-second"
     assert first.progress == 50 and not first.completed
     assert not statuses[learners[1].id].enrolled and statuses[learners[1].id].progress == 0
+    with app.test_request_context():
+        found = services.enrolments(app.extensions["db_session"](), ["demo-course"])
+    mine = [e for e in found if e.user_id in {u.id for u in learners}]
+    assert [(e.user_id, e.course_id, e.completed) for e in mine] == [
+        (learners[0].id, "demo-course", False)
+    ]
+    assert mine[0].registration == first.registration
 
 
 def test_module_content_gives_a_printable_handout(app, courses, session):
