@@ -220,6 +220,17 @@ def test_concurrent_acceptances_never_take_the_stock_below_zero(
         final[i] == "requested" for i in order_ids if i not in accepted
     )
     assert all(statuses[i] == 302 for i in accepted)
+    from lms.xapi import recorder
+
+    with app.test_request_context():  # one "accepted" statement per accepted order, no more
+        recorded = [
+            s["object"]["id"].rsplit("/", 1)[-1]
+            for i in order_ids
+            for s in recorder.statements(
+                verb_key="accepted", activity_id=f"http://taawun.test/market/orders/{i}"
+            )
+        ]
+    assert sorted(int(i) for i in recorded) == sorted(accepted)
 
 
 def test_commercial_progress_is_on_the_dashboard_and_offered_to_coaches(
