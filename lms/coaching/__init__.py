@@ -12,6 +12,9 @@ def init_app(app: Flask) -> None:
     from lms.plugins import MenuEntry, registry
 
     app.register_blueprint(bp)
+    from lms.coaching.tallies import register_cli
+
+    register_cli(app)
     reg = registry(app)
     reg.profile_sections.append(next_steps_section)
     reg.menu.extend(

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
@@ -83,6 +92,8 @@ class PageViewTally(Base):
     """How many times one learner opened one lesson page on one day (from `experienced`)."""
 
     __tablename__ = "coaching_page_view_tallies"
+    # the dashboard reads one course's last 14 days
+    __table_args__ = (Index("ix_coaching_page_views_course_day", "course_id", "day"),)
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True

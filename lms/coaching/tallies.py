@@ -23,6 +23,9 @@ from lms.xapi import recorder
 from lms.xapi.vocabulary import VERBS
 
 MARK = "statements"
+#: At most this many statements folded in one request, so the first dashboard after a big import
+#: stays quick (the next requests, or `lms coaching-tallies`, fold the rest).
+REQUEST_LIMIT = 20_000
 SETTLE_SECONDS = 10
 BATCH = 5000
 
@@ -39,11 +42,11 @@ def _where(iri: str, prefix: str) -> list[str] | None:
     return None
 
 
-def catch_up(session: Session) -> int:
+def catch_up(session: Session, limit: int | None = REQUEST_LIMIT) -> int:
     """Fold the statements stored since the last catch-up; returns how many were read.
 
     Once per request is enough: a dashboard asks twice (questions, then pages)."""
-    if g.get("taawun_tallies_caught_up"):
+    if limit is not None and g.get("taawun_tallies_caught_up"):
         return 0
     g.taawun_tallies_caught_up = True
     from xapi_store.models import Statement, StatementIndex
@@ -88,7 +91,7 @@ def catch_up(session: Session) -> int:
         mark.seq = rows[-1][0]
         read += len(rows)
         session.flush()
-        if len(rows) < BATCH:
+        if len(rows) < BATCH or (limit is not None and read >= limit):
             break
     return read
 
@@ -131,3 +134,18 @@ def _add(session: Session, model, counts: dict, fields: tuple[str, ...]) -> None
             session.add(row)
         for name, value in zip(fields, values, strict=True):
             setattr(row, name, getattr(row, name) + value)
+
+
+def register_cli(app) -> None:
+    import click
+    from flask.cli import with_appcontext
+
+    @app.cli.command("coaching-tallies")
+    @with_appcontext
+    def fold_all():
+        """Fold every statement not yet counted into the coaching tallies (after an import)."""
+        from lms.db import session
+
+        read = catch_up(session, limit=None)
+        session.commit()
+        click.echo(f"{read} statements folded into the coaching tallies")

@@ -293,3 +293,10 @@ def test_tallies_fold_each_statement_once_and_wait_for_recent_ones(client, make_
             session.commit()
     finally:
         app.config["COACHING_SETTLE_SECONDS"] = 0
+
+
+def test_cli_folds_every_statement_not_yet_counted(app, runner):
+    result = runner.invoke(args=["coaching-tallies"])
+    assert result.exit_code == 0 and "statements folded into the coaching tallies" in result.output
+    again = runner.invoke(args=["coaching-tallies"])
+    assert again.output.startswith("0 statements")
