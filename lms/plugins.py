@@ -82,6 +82,10 @@ def _collect_metadata(reg: Registry, name: str) -> None:
         models = importlib.import_module(f"{name}.models")
     except ModuleNotFoundError:
         return
+    from lms.db import Base as lms_base
+
     base = getattr(models, "Base", None)
-    if base is not None and base.metadata not in reg.metadata:
+    if base is None or base is lms_base:  # the shared base's tables are the core's metadata
+        return
+    if base.metadata not in reg.metadata:
         reg.metadata.append(base.metadata)
