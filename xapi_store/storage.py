@@ -409,13 +409,15 @@ def index_rows(session: Session, rows, referrers=None):
         return
     if session.get_bind().dialect.name == "postgresql":
         # One statement for the whole batch: the index rows are most of what is written.
-        session.execute(
-            text(
-                "INSERT INTO xapi_statement_index (key, seq, direct) SELECT x.k, x.s, x.d "
-                "FROM json_to_recordset(CAST(:rows AS json)) AS x(k bigint, s bigint, d boolean)"
-            ),
-            {"rows": jsonutil.dumps(values)},
-        )
+        # COPY in binary: the index rows are most of what is written, and COPY is the
+        # cheapest way in for PostgreSQL (no parsing, no per-row executor work).
+        cursor = session.connection().connection.dbapi_connection.cursor()
+        with cursor.copy(
+            "COPY xapi_statement_index (key, seq, direct) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
+            copy.set_types(["int8", "int8", "bool"])
+            for value in values:
+                copy.write_row((value["k"], value["s"], value["d"]))
     else:
         session.execute(
             insert(StatementIndex),
