@@ -66,6 +66,12 @@ class CooperativeForm(FlaskForm):
         _l("E-mail address"), [Optional(), Email(), Length(max=254)], render_kw={"dir": "ltr"}
     )
 
+    bank_details = TextAreaField(
+        _l("Bank details for transfers (bank, RIB)"),
+        [Optional(), Length(max=500)],
+        render_kw={"dir": "ltr", "rows": 3},
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.region.choices = _regions()
@@ -90,6 +96,7 @@ class CooperativeForm(FlaskForm):
             "story": (self.story.data or "").strip(),
             "contact_phone": (self.contact_phone.data or "").strip(),
             "contact_email": (self.contact_email.data or "").strip(),
+            "bank_details": (self.bank_details.data or "").strip(),
         }
 
 

@@ -47,6 +47,8 @@ class Cooperative(db.Base):
     story: Mapped[str] = mapped_column(Text, default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    #: Shown only to buyers whose order was accepted (bank transfer is a payment method).
+    bank_details: Mapped[str] = mapped_column(String(500), default="", server_default="")
     #: The launched project it was made from (its registration number or name), if any.
     source_project: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(db.UTCDateTime, default=db.utcnow)

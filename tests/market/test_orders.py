@@ -273,3 +273,20 @@ def test_coaches_see_every_cooperatives_sales(app, client, auth, shop, make_user
     row = page.text[page.text.index(f'/market/cooperatives/{shop["coop"]}"') :]
     row = row[: row.index("</tr>")]
     assert "720,00" in row and "Aicha" in row  # 4 × 180 MAD delivered
+
+
+def test_bank_details_are_shown_only_once_the_order_is_accepted(client, auth, shop, lookup):
+    from tests.market.test_cooperatives import FORM
+
+    _as(client, auth, shop["seller"])
+    details = "Banque Populaire, RIB 190 000 0000000000000000 00"
+    client.post(f"/market/cooperatives/{shop['coop']}/edit", data={**FORM, "bank_details": details})
+    _as(client, auth, shop["buyer"])
+    _order(client, shop["product"], payment_method="bank_transfer")
+    order_id = _latest_order_id(lookup)
+    assert details not in client.get(f"/market/orders/{order_id}").text
+    assert details not in client.get(f"/market/cooperatives/{shop['coop']}").text
+    _as(client, auth, shop["seller"])
+    client.post(f"/market/orders/{order_id}/accept", data={"delivery_date": TOMORROW})
+    _as(client, auth, shop["buyer"])
+    assert details in client.get(f"/market/orders/{order_id}").text
