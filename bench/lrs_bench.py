@@ -452,7 +452,24 @@ class Lrs:
     origin: str
     path: str
     auth: tuple[str, str]
-    pid: int
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def died(self) -> str:
+        """Why the server stopped answering: its exit status and the end of its log."""
+        try:
+            status = self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            status = None
+        how = {None: "is still running"}.get(status, f"exited with status {status}")
+        if status is not None and status < 0:
+            how += f" (killed by signal {-status})"
+        tail = self.log.read_text(errors="replace")[-1500:]
+        return f"{self.name} stopped answering: its server {how}; end of its log:\n{tail}"
 
     def url(self, more: str | None = None) -> str:
         return self.origin + (more if more else self.path)
@@ -488,7 +505,7 @@ def taawun_server(workers: int, workdir: Path, keep_db: bool = False):
         try:
             wait_ready(origin + "/xapi/about", process, log)
             auth = (credential["key"], credential["secret"])
-            yield Lrs("taawun", origin, "/xapi/statements", auth, process.pid), name
+            yield Lrs("taawun", origin, "/xapi/statements", auth, process, log), name
         finally:
             stop(process)
 
@@ -558,7 +575,7 @@ def ralph_server(workdir: Path):
     origin = f"http://127.0.0.1:{port}"
     try:
         wait_ready(origin + "/whoami", process, log)
-        yield Lrs("ralph", origin, "/xAPI/statements", ("bench", password), process.pid), data
+        yield Lrs("ralph", origin, "/xAPI/statements", ("bench", password), process, log), data
     finally:
         stop(process)
 
@@ -571,6 +588,7 @@ def post_batches(lrs: Lrs, bodies: list[bytes], clients: int) -> dict:
     lock = threading.Lock()
     queue = iter(range(len(bodies)))
     errors: list[str] = []
+    dead = threading.Event()
     headers = {**VERSION_HEADER, "Content-Type": "application/json"}
 
     def client():
@@ -579,10 +597,14 @@ def post_batches(lrs: Lrs, bodies: list[bytes], clients: int) -> dict:
             while True:
                 with lock:
                     b = next(queue, None)
-                if b is None:
+                if b is None or dead.is_set():
                     return
                 for _attempt in range(3):
-                    answer = http.post(lrs.url(), data=bodies[b], headers=headers, timeout=300)
+                    try:
+                        answer = http.post(lrs.url(), data=bodies[b], headers=headers, timeout=300)
+                    except requests.ConnectionError:
+                        dead.set()
+                        return
                     if answer.status_code == 200:
                         break
                     with lock:
@@ -595,6 +617,8 @@ def post_batches(lrs: Lrs, bodies: list[bytes], clients: int) -> dict:
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
+    if dead.is_set():
+        sys.exit(lrs.died())
     statements = sum(body.count(b'"actor":') for body in bodies)
     return {
         "statements": statements,
@@ -607,9 +631,12 @@ def post_batches(lrs: Lrs, bodies: list[bytes], clients: int) -> dict:
 
 def get_page(http: requests.Session, lrs: Lrs, params=None, more=None) -> tuple[dict, float]:
     started = time.perf_counter()
-    answer = http.get(
-        lrs.url(more), params=None if more else params, headers=VERSION_HEADER, timeout=600
-    )
+    try:
+        answer = http.get(
+            lrs.url(more), params=None if more else params, headers=VERSION_HEADER, timeout=600
+        )
+    except requests.ConnectionError:
+        sys.exit(lrs.died())
     elapsed = time.perf_counter() - started
     if answer.status_code != 200:
         raise RuntimeError(f"{lrs.name} GET {answer.url}: {answer.status_code} {answer.text[:300]}")
