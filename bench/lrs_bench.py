@@ -412,9 +412,9 @@ def wait_ready(url: str, process: subprocess.Popen, log: Path, seconds: float = 
         if process.poll() is not None:
             sys.exit(f"server exited early; its log:\n{log.read_text()[-3000:]}")
         try:
-            if requests.get(url, headers=VERSION_HEADER, timeout=2).status_code < 500:
+            if requests.get(url, headers=VERSION_HEADER, timeout=5).status_code < 500:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.2)
     sys.exit(f"server not ready after {seconds}s; log: {log}")
@@ -475,8 +475,18 @@ class Lrs:
         return self.origin + (more if more else self.path)
 
 
+def serve_command(lms: list[str], env: dict, gunicorn: bool) -> list[str]:
+    """`lms serve`, or the same gunicorn settings spelt out (a command line that a
+    `pkill -f "lms serve"` run by someone else on the machine does not match)."""
+    if not gunicorn:
+        return [*lms, "serve"]
+    bind = f"127.0.0.1:{env['LMS_PORT']}"
+    return [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", env["LMS_WORKERS"],
+            "--threads", "4", "--access-logfile", "-", "lms:create_app()"]  # fmt: skip
+
+
 @contextmanager
-def taawun_server(workers: int, workdir: Path, keep_db: bool = False):
+def taawun_server(workers: int, workdir: Path, keep_db: bool = False, gunicorn: bool = False):
     """The LMS migrated on a throwaway database and served by `lms serve` (gunicorn)."""
     with throwaway_database("", keep_db) as name:
         env = {
@@ -500,7 +510,9 @@ def taawun_server(workers: int, workdir: Path, keep_db: bool = False):
         credential = json.loads(created.stdout.strip().splitlines()[-1])
         log = workdir / "taawun-server.log"
         with log.open("w") as out:
-            process = subprocess.Popen([*lms, "serve"], env=env, cwd=ROOT, stdout=out, stderr=out)
+            process = subprocess.Popen(
+                serve_command(lms, env, gunicorn), env=env, cwd=ROOT, stdout=out, stderr=out
+            )
         origin = f"http://127.0.0.1:{env['LMS_PORT']}"
         try:
             wait_ready(origin + "/xapi/about", process, log)
@@ -836,7 +848,8 @@ def measure_raw(rows: list[bytes], size: int, clients: int) -> dict:
 
 
 def measure_taawun(args, bodies, plan, catalog, found, workdir) -> dict:
-    with taawun_server(args.workers, workdir, args.keep_db) as (lrs, _database):
+    server = taawun_server(args.workers, workdir, args.keep_db, args.gunicorn)
+    with server as (lrs, _database):
         with MemorySampler(lrs.pid) as sampler:
             time.sleep(1)
             sampler.phase = "ingest"
@@ -920,6 +933,11 @@ def parse_args(argv=None):
         type=float,
         default=60,
         help="stop walking ralph's pages after this long",
+    )
+    parser.add_argument(
+        "--gunicorn",
+        action="store_true",
+        help="start gunicorn with lms serve's settings instead of lms serve itself",
     )
     parser.add_argument("--keep-db", action="store_true", help="keep Taawun's database")
     parser.add_argument("--keep-logs", action="store_true", help="keep the servers' logs")
