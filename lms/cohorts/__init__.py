@@ -8,13 +8,14 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from lms.cohorts.views import bp
+    from lms.cohorts.views import bp, dashboard_card
     from lms.plugins import MenuEntry, registry
 
     app.register_blueprint(bp)
     from lms.cohorts import catalog
 
     app.add_template_filter(catalog.course_title, "course_title")
+    registry(app).dashboard_cards.append(dashboard_card)
     registry(app).menu.extend(
         [
             MenuEntry("cohorts.index", _l("My cohorts"), frozenset({"trainer", "admin"}), 20),

@@ -393,3 +393,21 @@ def handout(course_id: str, module_id: str):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{course_id}-{module_id}.pdf"'},
     )
+
+
+def dashboard_card(user):
+    """On "My space": the cohorts a learner joined, or a trainer's own cohorts."""
+    if not user.is_authenticated:
+        return None
+    joined = services.cohorts_of_learner(session, user)
+    led = (
+        services.cohorts_visible_to(session, user)[:10]
+        if user.has_role("trainer") and not user.has_role("admin")
+        else []
+    )
+    if not (joined or led or user.has_role("learner")):
+        return None
+    # the template's output is already escaped HTML: mark it safe for the dashboard
+    return Markup(  # noqa: S704
+        render_template("cohorts/_card.html", joined=joined, led=led)
+    )

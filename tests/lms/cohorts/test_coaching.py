@@ -300,3 +300,18 @@ def test_cli_folds_every_statement_not_yet_counted(app, runner):
     assert result.exit_code == 0 and "statements folded into the coaching tallies" in result.output
     again = runner.invoke(args=["coaching-tallies"])
     assert again.output.startswith("0 statements")
+
+
+def test_dashboard_statuses_are_the_courses_statuses(make_user, app):
+    from lms.cohorts import catalog
+    from lms.courses import services as courses
+
+    done, started, never = make_user("learner"), make_user("learner"), make_user("learner")
+    complete_course(app, done)
+    complete_course(app, started, quizzes=False)
+    ids = [done.id, started.id, never.id]
+    with app.test_request_context():
+        session = app.extensions["db_session"]()
+        assert catalog.statuses(ids, "think-coop") == courses.course_statuses(
+            session, ids, "think-coop"
+        )

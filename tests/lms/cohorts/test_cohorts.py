@@ -167,3 +167,15 @@ def test_facilitator_guide_and_handout(client, make_user):
     assert client.get("/facilitator/think-coop/nothing").status_code == 404
     login(client, make_user("learner"))
     assert client.get("/facilitator/think-coop/what-is-a-cooperative").status_code == 403
+
+
+def test_my_space_lists_the_learners_cohorts_and_offers_to_join(client, make_user):
+    trainer, learner, other = make_user("trainer"), make_user("learner"), make_user("learner")
+    _cohort_id, code = create_cohort(client, trainer, name="Cohorte Ouarzazate")
+    join(client, learner, code)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Cohorte Ouarzazate" in page and "Penser coopérative" in page
+    login(client, other)
+    assert "/join" in client.get("/dashboard").get_data(as_text=True)
+    login(client, trainer)
+    assert "Cohorte Ouarzazate" in client.get("/dashboard").get_data(as_text=True)
