@@ -215,8 +215,9 @@ def store_statements(
         row.voided = row.data["verb"]["id"] != VOIDED_VERB and any(
             ref == row.statement_id and verb == VOIDED_VERB for _, ref, verb in referrers
         )
-    _insert_rows(session, rows, stored, authority_name)
-    index_rows(session, rows, referrers)
+    keys_by_id = statement_keys(session, rows)
+    written = _insert_rows(session, rows, stored, authority_name, keys_by_id)
+    index_rows(session, rows, referrers, keys_by_id, written)
     _apply_voiding(session, rows)
     remember_definitions(session, definitions, known)
     if attachments:
@@ -224,11 +225,29 @@ def store_statements(
     return ids
 
 
-def _insert_rows(session: Session, rows: list["NewStatement"], stored, authority_name):
-    """Insert the batch and set each row's seq."""
-    if session.get_bind().dialect.name == "postgresql":
-        # One statement whose rows travel as one JSON document: far less client work than
-        # a multi-row VALUES list with six parameters per statement.
+INSERT_BATCH_SQL = text(
+    "WITH batch AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS x("
+    "statement_id varchar, voided boolean, object_ref varchar, data jsonb, keys jsonb)), "
+    "stored AS (INSERT INTO xapi_statement "
+    "(statement_id, stored, voided, object_ref, authority_ifi, data) "
+    "SELECT statement_id, :stored, voided, object_ref, :authority, data FROM batch "
+    "RETURNING seq, statement_id), "
+    "indexed AS (INSERT INTO xapi_statement_index (key, seq, direct) "
+    "SELECT CAST(k.value->>0 AS bigint), stored.seq, CAST(k.value->>1 AS boolean) "
+    "FROM stored JOIN batch USING (statement_id), jsonb_array_elements(batch.keys) AS k) "
+    "SELECT seq, statement_id FROM stored"
+)
+
+
+def _insert_rows(
+    session: Session, rows: list["NewStatement"], stored, authority_name, keys_by_id=None
+) -> bool:
+    """Insert the batch and set each row's seq; True when the rows' index keys (given in
+    `keys_by_id`) were written with them."""
+    if session.get_bind().dialect.name == "postgresql" and keys_by_id is not None:
+        # One statement writes the batch and its index keys: rows travel as one JSON
+        # document (far less client work than a VALUES list), and one round trip is spent
+        # where two or three were (each costs most on a busy server).
         payload = jsonutil.dumps(
             [
                 {
@@ -236,25 +255,18 @@ def _insert_rows(session: Session, rows: list["NewStatement"], stored, authority
                     "voided": row.voided,
                     "object_ref": row.object_ref,
                     "data": row.data,
+                    "keys": [[k, d] for k, d in keys_by_id[row.statement_id].items()],
                 }
                 for row in rows
             ]
         )
         result = session.execute(
-            text(
-                "INSERT INTO xapi_statement "
-                "(statement_id, stored, voided, object_ref, authority_ifi, data) "
-                "SELECT x.statement_id, :stored, x.voided, x.object_ref, :authority, x.data "
-                "FROM jsonb_to_recordset(CAST(:rows AS jsonb)) "
-                "AS x(statement_id varchar, voided boolean, object_ref varchar, data jsonb) "
-                "RETURNING seq, statement_id"
-            ),
-            {"stored": stored, "authority": authority_name, "rows": payload},
+            INSERT_BATCH_SQL, {"stored": stored, "authority": authority_name, "rows": payload}
         )
         seqs = dict((statement_id, seq) for seq, statement_id in result)
         for row in rows:
             row.seq = seqs[row.statement_id]
-        return
+        return True
     result = session.execute(
         insert(Statement).returning(Statement.seq, sort_by_parameter_order=True),
         [
@@ -271,6 +283,7 @@ def _insert_rows(session: Session, rows: list["NewStatement"], stored, authority
     ).scalars()
     for row, seq in zip(rows, result, strict=True):
         row.seq = seq
+    return False
 
 
 @dataclass
@@ -365,9 +378,8 @@ def _check_voiding(session: Session, statements: list[dict], batch: dict[str, di
             )
 
 
-def index_rows(session: Session, rows, referrers=None):
-    """Write the filter keys of newly stored rows (objects with seq, statement_id,
-    object_ref and data); `referrers` are stored statements pointing at them, if known."""
+def statement_keys(session: Session, rows) -> dict[str, dict[int, bool]]:
+    """The index keys of each new row (objects with statement_id, object_ref and data)."""
     keys_by_id = {row.statement_id: index_keys(row.data) for row in rows}
     # A statement referring to another (StatementRef) meets the filters its target meets
     # (Communication 2.1.3, "Filter Conditions for StatementRefs").
@@ -387,11 +399,22 @@ def index_rows(session: Session, rows, referrers=None):
                 own = keys_by_id[row.statement_id]
                 for key, direct in keys_by_id[row.object_ref].items():
                     _add(own, key, direct)
-    values = [
-        {"k": key, "s": row.seq, "d": direct}
-        for row in rows
-        for key, direct in keys_by_id[row.statement_id].items()
-    ]
+    return keys_by_id
+
+
+def index_rows(session: Session, rows, referrers=None, keys_by_id=None, written=False):
+    """Write the filter keys of newly stored rows (objects with seq, statement_id,
+    object_ref and data); `referrers` are stored statements pointing at them, if known;
+    `written`: the rows' own keys went in with the rows (see _insert_rows)."""
+    if keys_by_id is None:
+        keys_by_id = statement_keys(session, rows)
+    values = []
+    if not written:
+        values = [
+            (key, row.seq, direct)
+            for row in rows
+            for key, direct in keys_by_id[row.statement_id].items()
+        ]
     # Statements stored earlier that refer to these ones now meet their filters too.
     if referrers is None:
         referrers = _referrers(session, [row.statement_id for row in rows])
@@ -400,28 +423,22 @@ def index_rows(session: Session, rows, referrers=None):
         if seq in new_seqs:
             continue
         have = set(session.scalars(select(StatementIndex.key).where(StatementIndex.seq == seq)))
-        values += [
-            {"k": key, "s": seq, "d": direct}
-            for key, direct in keys_by_id[ref].items()
-            if key not in have
-        ]
+        values += [(key, seq, direct) for key, direct in keys_by_id[ref].items() if key not in have]
     if not values:
         return
     if session.get_bind().dialect.name == "postgresql":
-        # One statement for the whole batch: the index rows are most of what is written.
-        # COPY in binary: the index rows are most of what is written, and COPY is the
-        # cheapest way in for PostgreSQL (no parsing, no per-row executor work).
+        # COPY in binary: the cheapest way in for PostgreSQL (no parsing, no per-row work).
         cursor = session.connection().connection.dbapi_connection.cursor()
         with cursor.copy(
             "COPY xapi_statement_index (key, seq, direct) FROM STDIN (FORMAT BINARY)"
         ) as copy:
             copy.set_types(["int8", "int8", "bool"])
             for value in values:
-                copy.write_row((value["k"], value["s"], value["d"]))
+                copy.write_row(value)
     else:
         session.execute(
             insert(StatementIndex),
-            [{"key": v["k"], "seq": v["s"], "direct": v["d"]} for v in values],
+            [{"key": k, "seq": q, "direct": d} for k, q, d in values],
         )
 
 
