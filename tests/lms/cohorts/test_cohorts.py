@@ -179,3 +179,14 @@ def test_my_space_lists_the_learners_cohorts_and_offers_to_join(client, make_use
     assert "/join" in client.get("/dashboard").get_data(as_text=True)
     login(client, trainer)
     assert "Cohorte Ouarzazate" in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_handout_text_keeps_numbered_steps_and_picture_descriptions():
+    from lms.certificates.pdf import plain
+
+    html = (
+        '<p><img alt="A press" src="x.svg"></p>'
+        "<ol><li>Take</li><li>Tie</li></ol><ul><li>Talk</li></ul>"
+    )
+    assert plain(html) == ["[A press]", "1. Take", "2. Tie", "• Talk"]
+    assert plain(html, numbered=False)[1:3] == ["• Take", "• Tie"]
