@@ -34,7 +34,7 @@ CATEGORIES = {
     "cosmetics": _l("Cosmetics"),
     "textiles-carpets": _l("Textiles and carpets"),
     "pottery": _l("Pottery"),
-    "other": _l("Other"),
+    "other": _l("Other products"),
 }
 UNITS = {
     "kg": _l("kg"),
