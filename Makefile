@@ -20,6 +20,7 @@ run: install
 	$(LMS) init-db
 	$(LMS) load-content content
 	$(LMS) seed-demo
+	$(LMS) market seed-demo
 	$(LMS) serve
 
 test: install
