@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from lms.coaching.sentences import sentence
+from lms.db import utcnow
 from lms.xapi.vocabulary import ACTIVITY_TYPES, VERBS
 from tests.lms.cohorts.helpers import complete_course, create_cohort, database, join, login
 from xapi_store.models import Statement
@@ -315,3 +316,34 @@ def test_dashboard_statuses_are_the_courses_statuses(make_user, app):
         assert catalog.statuses(ids, "think-coop") == courses.course_statuses(
             session, ids, "think-coop"
         )
+
+
+def test_with_an_external_lrs_the_dashboard_reads_statements_back(make_user, app, monkeypatch):
+    from lms.coaching import dashboard
+    from lms.cohorts import catalog
+    from lms.xapi import recorder
+
+    learner = make_user("learner")
+    base = "http://taawun.test/courses/think-coop/modules/what-is-a-cooperative"
+
+    def statements(verb_key=None, **_filters):
+        actor = {"account": {"homePage": "http://taawun.test", "name": learner.public_id}}
+        if verb_key == "answered":
+            for success in (True, False):
+                yield {
+                    "actor": actor,
+                    "object": {"id": f"{base}/quiz/questions/who-owns"},
+                    "result": {"success": success},
+                }
+        else:
+            for _ in range(3):
+                yield {"actor": actor, "object": {"id": f"{base}/pages/01-together"}}
+
+    monkeypatch.setattr(recorder, "external", lambda: True)
+    monkeypatch.setattr(recorder, "statements", statements)
+    with app.test_request_context():
+        course = catalog.course("think-coop")
+        found = dashboard.questions_missed(None, [learner], course)
+        stuck = dashboard.stuck_pages(None, [learner], "think-coop", utcnow() - timedelta(days=14))
+    assert [(q["question_id"], q["answered"], q["missed"]) for q in found] == [("who-owns", 1, 1)]
+    assert stuck == {learner.public_id: [("what-is-a-cooperative", "01-together", 3)]}
