@@ -117,6 +117,15 @@ def seed_demo():
     click.echo("demo accounts (password: demo-password):")
     for email, _name, roles, *_ in DEMO_ACCOUNTS:
         click.echo(f"  {email:<22} {', '.join(roles)}")
+    # features add their own demo data through registry services named "<feature>.seed_demo"
+    from lms.plugins import registry
+
+    for name, seed in sorted(registry(current_app).services.items()):
+        if name.endswith(".seed_demo"):
+            message = seed(session)
+            session.commit()
+            if message:
+                click.echo(message)
 
 
 @click.command("serve")

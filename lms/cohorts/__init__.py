@@ -16,6 +16,9 @@ def init_app(app: Flask) -> None:
 
     app.add_template_filter(catalog.course_title, "course_title")
     registry(app).dashboard_cards.append(dashboard_card)
+    from lms.cohorts.demo import seed_demo
+
+    registry(app).provide("cohorts.seed_demo", seed_demo)
     registry(app).menu.extend(
         [
             MenuEntry("cohorts.index", _l("My cohorts"), frozenset({"trainer", "admin"}), 20),

@@ -190,3 +190,21 @@ def test_handout_text_keeps_numbered_steps_and_picture_descriptions():
     )
     assert plain(html) == ["[A press]", "1. Take", "2. Tie", "• Talk"]
     assert plain(html, numbered=False)[1:3] == ["• Take", "• Tie"]
+
+
+def test_seed_demo_accredits_the_demo_trainer_and_makes_a_cohort_once(app, runner):
+    for _ in range(2):
+        result = runner.invoke(args=["seed-demo"])
+        assert result.exit_code == 0 and "demo cohort" in result.output, result.output
+    from lms.auth.services import find_by_email
+    from lms.cohorts.models import Cohort
+
+    with database(app) as db:
+        trainer = find_by_email(db, "trainer@example.org")
+        assert set(services.accredited_courses(db, trainer)) == {
+            "think-coop",
+            "start-coop",
+            "my-coop",
+        }
+        cohorts = db.query(Cohort).filter_by(trainer_id=trainer.id).all()
+        assert len(cohorts) == 1 and len(cohorts[0].members) == 1
