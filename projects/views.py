@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -22,6 +18,7 @@ from sqlalchemy import select
 
 from lms.access import PUBLIC, USER, allow
 from lms.auth.models import User, UserRole
+from lms.csv_export import csv_response
 from lms.db import session
 from lms.i18n import current_language
 from lms.markdown import render_markdown
@@ -415,41 +412,29 @@ def review_list():
     )
 
 
-def _csv_cell(value) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.route("/review.csv")
 @allow("coach", "admin")
 def review_csv():
     filters = services.parse_filters(request.args, current_user)
     language = current_language()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Number"), _("Name"), _("State"), _("Sector"), _("Region"), _("Commune"),
-                     _("Members"), _("Women"), _("Under 35"), _("Women (%)"),
-                     _("Funding needed (MAD)"), _("Expected jobs"), _("Reviews"),
-                     _("Average score"), _("Holder"), _("Registration number")])  # fmt: skip
-    for p in services.projects_for_review(session, filters):
-        summary = services.review_summary(p)
-        writer.writerow(
-            _csv_cell(value)
-            for value in (
+    header = [_("Number"), _("Name"), _("State"), _("Sector"), _("Region"), _("Commune"),
+              _("Members"), _("Women"), _("Under 35"), _("Women (%)"),
+              _("Funding needed (MAD)"), _("Expected jobs"), _("Reviews"),
+              _("Average score"), _("Holder"), _("Registration number")]  # fmt: skip
+
+    def rows():
+        for p in services.projects_for_review(session, filters):
+            summary = services.review_summary(p)
+            yield (
                 p.id, p.name, services.STATES[p.state],
                 services.SECTORS[p.sector] if p.sector else "",
                 region_name(p.region, language), p.commune, p.members_count, p.members_women,
                 p.members_youth, services.women_share(p), p.funding_needed, p.expected_jobs,
                 summary["count"], summary["average"], p.holder.display_name,
                 p.registration_number,
-            )
-        )  # fmt: skip
-    return Response(
-        "\ufeff" + out.getvalue(),  # the BOM lets spreadsheet programs read UTF-8 Arabic
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="projects.csv"'},
-    )
+            )  # fmt: skip
+
+    return csv_response("projects.csv", header, rows())
 
 
 # --- public showcase ------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from lms.auth.services import find_by_email
 from lms.coaching import dashboard as dashboards
 from lms.coaching import programme as programme_figures
 from lms.coaching import services
-from lms.coaching.csvfile import csv_response
 from lms.coaching.forms import AssignmentForm, CoachingSessionForm
 from lms.coaching.models import CoachAssignment, CoachingSession
 from lms.coaching.sentences import sentence
@@ -25,6 +24,7 @@ from lms.cohorts import catalog
 from lms.cohorts import services as cohorts
 from lms.cohorts.forms import ConfirmForm
 from lms.cohorts.models import Cohort
+from lms.csv_export import csv_response
 from lms.db import session, utcnow
 from lms.i18n import current_language
 from lms.regions import region_name

@@ -1,4 +1,4 @@
-"""CSV downloads of the coaching tables (UTF-8 with BOM so spreadsheet programs read Arabic)."""
+"""CSV downloads of any table: UTF-8 with BOM (spreadsheets read Arabic), no formula injection."""
 
 from __future__ import annotations
 
