@@ -46,6 +46,7 @@ from lms.xapi.vocabulary import ACTIVITY_TYPES, PLATFORM, VERBS
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/{name}"
 PG_SQLALCHEMY = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 RALPH_VENV = Path("/tmp/ralph-venv")
 RALPH_APP_DIR = Path("/work/shared/tools")  # ralph_fs_append.py: makes the fs backend append
@@ -840,21 +841,29 @@ def raw_insert(url: str, rows: list[bytes], size: int, clients: int) -> dict:
 
 def measure_raw(rows: list[bytes], size: int, clients: int) -> dict:
     with throwaway_database("_raw") as name:
-        url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+        url = PG_URL.format(name=name)
         return {"copy": raw_copy(url, rows), "insert": raw_insert(url, rows, size, clients)}
 
 
 # --- the run ----------------------------------------------------------------------------------
 
 
+def analyze(database: str):
+    """What autovacuum does some time after a bulk load (it may be off: this machine's is)."""
+    with psycopg.connect(PG_URL.format(name=database), autocommit=True) as conn:
+        conn.execute("ANALYZE")
+
+
 def measure_taawun(args, bodies, plan, catalog, found, workdir) -> dict:
     server = taawun_server(args.workers, workdir, args.keep_db, args.gunicorn)
-    with server as (lrs, _database):
+    with server as (lrs, database):
         with MemorySampler(lrs.pid) as sampler:
             time.sleep(1)
             sampler.phase = "ingest"
             ingest = post_batches(lrs, bodies, args.clients)
             sampler.phase = "before paging"
+            if args.analyze:
+                analyze(database)
             time.sleep(1)
             paging = walk_everything(lrs, len(plan), args.page, sampler)
             stored = paging.pop("stored")
@@ -862,6 +871,7 @@ def measure_taawun(args, bodies, plan, catalog, found, workdir) -> dict:
             queries = make_queries(plan, catalog, found, stored, args.queries, args.seed, len(plan))
             answers = run_queries(lrs, queries, args.limit, args.walk_cap)
         return {
+            "analyzed": args.analyze,
             "ingest": ingest,
             "paging": paging,
             "queries": answers,
@@ -938,6 +948,13 @@ def parse_args(argv=None):
         "--gunicorn",
         action="store_true",
         help="start gunicorn with lms serve's settings instead of lms serve itself",
+    )
+    parser.add_argument(
+        "--no-analyze",
+        dest="analyze",
+        action="store_false",
+        help="query without running ANALYZE after the ingest (planner statistics then come "
+        "only from autovacuum, if it is on)",
     )
     parser.add_argument("--keep-db", action="store_true", help="keep Taawun's database")
     parser.add_argument("--keep-logs", action="store_true", help="keep the servers' logs")
@@ -1096,7 +1113,8 @@ def print_report(figures: dict):
         f"\nLRS benchmark, {figures['date']}, {figures['n']:,} statements, batches of "
         f"{figures['batch']}, {figures['clients']} clients, lms serve with "
         f"{figures['workers']} workers; query pages of {figures['limit']}; load average at "
-        f"each start: {figures.get('load_average')}\n"
+        f"each start: {figures.get('load_average')}; ANALYZE after the ingest: "
+        f"{'yes' if figures['taawun'].get('analyzed') else 'no'}\n"
     )
     print(
         table(["ingest", "statements", "seconds", "statements/s", "errors"], ingest_rows(figures))
