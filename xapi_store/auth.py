@@ -3,6 +3,9 @@
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -66,8 +69,52 @@ def create_credential(
     return key, secret
 
 
-def authenticate(session: Session, key: str, secret: str) -> Credential | None:
-    credential = session.get(Credential, key)
+@dataclass(frozen=True)
+class ClientCredential:
+    """What a request needs to know of its credential (a detached copy, safe to cache)."""
+
+    key: str
+    name: str
+    secret_hash: str
+    scopes: tuple[str, ...]
+    agent: dict | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+# Credentials seen in the last few seconds, by key: one database round trip less per request.
+# A revocation made in another process takes effect within CACHE_SECONDS.
+CACHE_SECONDS = 5.0
+_cache: dict[str, tuple[float, ClientCredential]] = {}
+_cache_lock = threading.Lock()
+
+
+def _lookup(session: Session, key: str) -> ClientCredential | None:
+    now = time.monotonic()
+    entry = _cache.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    row = session.get(Credential, key)
+    if row is None:
+        return None
+    credential = ClientCredential(
+        row.key,
+        row.name,
+        row.secret_hash,
+        tuple(row.scopes),
+        row.agent,
+        row.expires_at,
+        row.revoked_at,
+    )
+    with _cache_lock:
+        if len(_cache) > 10_000:
+            _cache.clear()
+        _cache[key] = (now + CACHE_SECONDS, credential)
+    return credential
+
+
+def authenticate(session: Session, key: str, secret: str) -> ClientCredential | None:
+    credential = _lookup(session, key)
     if credential is None or credential.revoked_at is not None:
         return None
     if credential.expires_at is not None and credential.expires_at <= datetime.now(UTC):
@@ -77,7 +124,7 @@ def authenticate(session: Session, key: str, secret: str) -> Credential | None:
     return credential
 
 
-def authority_of(credential: Credential) -> dict:
+def authority_of(credential: "Credential | ClientCredential") -> dict:
     """The `authority` set on statements stored with this credential."""
     if credential.agent is not None:
         # A learner's own launched content: the learner vouches for its statements.
@@ -98,10 +145,12 @@ def revoke_credential(session: Session, key: str) -> bool:
     if credential is None or credential.revoked_at is not None:
         return False
     credential.revoked_at = datetime.now(UTC)
+    with _cache_lock:
+        _cache.pop(key, None)
     return True
 
 
-def allows(credential: Credential, need: str, write: bool) -> bool:
+def allows(credential: "Credential | ClientCredential", need: str, write: bool) -> bool:
     """Whether the credential's scopes cover a resource family ('statements', 'state',
     'profile', 'define') for reading or writing."""
     scopes = set(credential.scopes)
@@ -122,6 +171,6 @@ def allows(credential: Credential, need: str, write: bool) -> bool:
     return False
 
 
-def reads_only_own(credential: Credential) -> bool:
+def reads_only_own(credential: "Credential | ClientCredential") -> bool:
     scopes = set(credential.scopes)
     return "statements/read/mine" in scopes and not scopes & {"all", "all/read", "statements/read"}

@@ -56,7 +56,7 @@ def list_clients():
 @lrs_client.command("revoke")
 @click.argument("key")
 def revoke_client(key):
-    """Revoke a credential: it stops working at once."""
+    """Revoke a credential: refused at once (within 5 s by server processes already running)."""
     session = db()
     if not auth.revoke_credential(session, key):
         fail(f"no active credential with key {key}")

@@ -15,8 +15,9 @@ from werkzeug.datastructures import Headers
 from . import attachments as attach
 from . import auth, documents, jsonutil, query, storage
 from .agents import agent_ifi, authority_ifi
+from .auth import ClientCredential
 from .errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError, XAPIError
-from .models import ActivityDefinition, Credential
+from .models import ActivityDefinition
 from .validation import UUID_RE, check_iri, parse_timestamp, validate_agent
 
 blueprint = Blueprint("xapi", __name__)
@@ -70,7 +71,7 @@ class XRequest:
     headers: Headers
     body: bytes
     version: str = "1.0.3"
-    credential: Credential | None = None
+    credential: ClientCredential | None = None
     answer_headers: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -176,7 +177,7 @@ def check_version(xrequest: XRequest):
     xrequest.version = version.strip()
 
 
-def authenticate(session, headers: Headers) -> Credential:
+def authenticate(session, headers: Headers) -> ClientCredential:
     value = headers.get("Authorization", "")
     scheme, _, token = value.partition(" ")
     if scheme.lower() != "basic" or not token:
@@ -403,7 +404,7 @@ def get_statements(xrequest: XRequest):
     return statements_answer(xrequest, document, statements, with_attachments, headers)
 
 
-def auth_ifi(credential: Credential) -> str | None:
+def auth_ifi(credential: ClientCredential) -> str | None:
     return authority_ifi(auth.authority_of(credential))
 
 

@@ -111,3 +111,18 @@ def test_alternate_request_syntax(lrs_client, lrs_auth):
 
 def test_unknown_resource_is_404(lrs_client, lrs_auth):
     assert lrs_client.get("/xapi/nothing", headers=lrs_auth).status_code == 404
+
+
+def test_revoked_credential_is_refused_at_once_even_when_cached(lrs_app, lrs_client, lrs_auth):
+    import base64
+
+    from xapi_store import auth
+
+    assert lrs_client.get("/xapi/statements", headers=lrs_auth).status_code == 200  # now cached
+    token = lrs_auth["Authorization"].split()[1]
+    credential_key = base64.b64decode(token).decode().split(":")[0]
+    with lrs_app.app_context():
+        session = lrs_app.extensions["db_session"]
+        assert auth.revoke_credential(session, credential_key)
+        session.commit()
+    assert lrs_client.get("/xapi/statements", headers=lrs_auth).status_code == 401
