@@ -1,0 +1,349 @@
+"""Every HTML page, for every role, in fr, ar and en, passes the accessibility, CSP, i18n checks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html.parser import HTMLParser
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from lms.regions import REGIONS
+from tests.conftest import make_test_app
+
+ROLES = ("anonymous", "learner", "trainer", "coach", "admin")
+LANGS = ("fr", "ar", "en")
+EXEMPT_PREFIXES = ("/static/", "/xapi")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}  # fmt: skip
+UNLABELLED_TYPES = {"hidden", "submit", "button", "reset", "image"}
+TRANSLATED_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+# Text that is the same in every language on purpose. Kept small: every entry says why.
+ALLOWED_SAME_TEXT = [
+    re.compile(r"^[\w.+-]+@[\w.-]+$"),  # e-mail addresses
+    re.compile(r"^[\d\s.,:/%+()\-–—MAD]+$"),  # numbers, dates, amounts
+    re.compile(r"^https?://"),  # addresses shown as text
+    re.compile(r"Taawun|Open Badges?|xAPI|PDF|CSV|JWT|JSON|Atom|QR", re.I),  # brand/format names
+]
+# Pages whose failing checks are known and left for a larger fix: (path pattern, check) -> why.
+KNOWN_ISSUES: dict[tuple[str, str], str] = {}
+
+
+class Page(HTMLParser):
+    """A tiny DOM walk: collects what the checks need in one pass."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.html_attrs: dict = {}
+        self.h1 = 0
+        self.problems: list[str] = []
+        self.labels_for: set[str] = set()
+        self.fields: list[tuple[str, dict, bool]] = []  # (tag, attrs, inside a <label>)
+        self.texts: list[str] = []
+        self.stack: list[list] = []  # [tag, attrs, text parts]
+        self.form: dict | None = None
+        self.in_script_or_style = 0
+
+    def _inside(self, *tags):
+        return any(element[0] in tags for element in self.stack)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.html_attrs = attrs
+        if tag == "h1":
+            self.h1 += 1
+        for name in attrs:
+            if name == "style":
+                self.problems.append(f"style= attribute on <{tag}>")
+            if name.startswith("on"):
+                self.problems.append(f"{name}= handler on <{tag}>")
+        for name in TRANSLATED_ATTRIBUTES:
+            if attrs.get(name):
+                self.texts.append(attrs[name].strip())
+        if tag == "script" and not attrs.get("src"):
+            self.problems.append("inline <script>")
+        if tag == "label" and attrs.get("for"):
+            self.labels_for.add(attrs["for"])
+        if tag in ("input", "select", "textarea"):
+            self.fields.append((tag, attrs, self._inside("label")))
+            if self.form is not None and attrs.get("name") == "csrf_token":
+                self.form["csrf"] = True
+        if tag == "form":
+            self.form = {"method": (attrs.get("method") or "get").lower(), "csrf": False,
+                         "action": attrs.get("action", "")}  # fmt: skip
+        if tag == "img":
+            self._check_img(attrs)
+        if tag in ("script", "style"):
+            self.in_script_or_style += 1
+        if tag not in VOID:
+            self.stack.append([tag, attrs, []])
+
+    def _check_img(self, attrs):
+        # Rule: alt may be empty only inside a link, figure or button that says in words what
+        # the picture shows (then the picture is decorative and a reader would hear it twice).
+        if "alt" not in attrs:
+            self.problems.append(f"<img src={attrs.get('src')!r}> without alt")
+        elif not attrs["alt"].strip():
+            holder = next((e for e in reversed(self.stack) if e[0] in ("a", "figure", "button")),
+                          None)  # fmt: skip
+            if holder is None:
+                self.problems.append(f"<img src={attrs.get('src')!r}> alt='' outside a link/figure")
+            else:
+                holder[1] = {**holder[1], "_needs_text": attrs.get("src")}
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID and self.stack and self.stack[-1][0] == tag:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.in_script_or_style = max(0, self.in_script_or_style - 1)
+        if tag == "form" and self.form is not None:
+            if self.form["method"] == "post" and not self.form["csrf"]:
+                self.problems.append(f"POST form {self.form['action']!r} without csrf_token")
+            self.form = None
+        if not any(element[0] == tag for element in self.stack):
+            return
+        while self.stack:
+            element = self.stack.pop()
+            text = "".join(element[2]).strip()
+            if self.stack:
+                self.stack[-1][2].append(" " + text + " ")
+            if element[1].get("_needs_text") and not text:
+                self.problems.append(
+                    f"<img src={element[1]['_needs_text']!r}> alt='' in a <{element[0]}> "
+                    "without text"
+                )
+            if element[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if self.in_script_or_style:
+            return
+        if self.stack:
+            self.stack[-1][2].append(data)
+        text = " ".join(data.split())
+        if text:
+            self.texts.append(text)
+
+    def finish(self) -> list[str]:
+        problems = list(self.problems)
+        if self.h1 != 1:
+            problems.append(f"{self.h1} <h1> elements (want exactly one)")
+        for tag, attrs, wrapped in self.fields:
+            if tag == "input" and attrs.get("type", "text") in UNLABELLED_TYPES:
+                continue
+            labelled = (attrs.get("id") in self.labels_for or wrapped
+                        or attrs.get("aria-label") or attrs.get("aria-labelledby"))  # fmt: skip
+            if not labelled:
+                problems.append(f"<{tag} name={attrs.get('name')!r}> without label")
+        return problems
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+# ---------------------------------------------------------------- demo data
+
+
+@pytest.fixture(scope="module")
+def app(database_url, tmp_path_factory):
+    """CSRF on, as in production, so the forms carry their csrf_token field."""
+    app = make_test_app(database_url, tmp_path_factory.mktemp("instance"), WTF_CSRF_ENABLED=True)
+    yield app
+    app.extensions["db_session"].remove()
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def site(app):
+    """The demo data of the CLI, plus one of each thing the main pages show."""
+    runner = app.test_cli_runner()
+    for args in (["seed-demo"], ["load-content", "content"], ["market", "seed-demo"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, (args, result.output)
+    from lms.auth.services import find_by_email
+    from lms.certificates import services as certificates
+    from lms.cohorts.models import Cohort, CohortSession
+    from lms.courses import services as courses
+    from market import services as market
+    from market.models import Cooperative, Product
+    from projects import services as projects
+
+    ids: dict = {}
+    with app.test_request_context():
+        session = app.extensions["db_session"]()
+        people = {role: find_by_email(session, f"{role}@example.org") for role in ROLES[1:]}
+        for user in people.values():
+            user.preferred_language = None  # the `lang` cookie then chooses the language
+        learner, trainer = people["learner"], people["trainer"]
+        cohort = session.scalar(select(Cohort).where(Cohort.trainer_id == trainer.id))
+        course = courses.get_course(session, cohort.course_ids[0])
+        module = next(m for m in course.modules if m.quiz)
+        courses.enrol(session, learner, course, "fr")
+        meeting = CohortSession(cohort_id=cohort.id, held_on=date.today(), course_id=course.id,
+                                module_id=module.id)  # fmt: skip
+        session.add(meeting)
+        cert = certificates.certify(session, trainer, cohort, learner, course.id,
+                                    override_reason="demo data for the quality crawl")  # fmt: skip
+        project = projects.create_project(session, learner, {
+            "name": "Coopérative Argane Tifaout", "sector": "agriculture",
+            "region": "souss-massa", "members_count": 7, "members_women": 5,
+            "members_youth": 3})  # fmt: skip
+        coop = session.scalar(select(Cooperative))
+        product = session.scalar(select(Product).where(Product.cooperative_id == coop.id))
+        order = market.place_order(session, trainer, product, product.minimum_order,
+                                   "souss-massa", "on_delivery")  # fmt: skip
+        session.flush()
+        ids = {
+            "cohort_id": cohort.id, "session_id": meeting.id, "course_id": course.id,
+            "module_id": module.id, "page_id": module.pages[0].id, "public_id": learner.public_id,
+            "project_id": project.id, "coop_id": coop.id, "product_id": product.id,
+            "order_id": order.id, "certificate": cert.code, "join": cohort.code,
+        }  # fmt: skip
+        # What people typed is the same in every language: the i18n check ignores it.
+        # Place names too: several regions are spelt alike in French and English.
+        data_texts = {
+            cohort.name,
+            cohort.place,
+            coop.name,
+            coop.story,
+            coop.commune,
+            project.name,
+            cert.learner_name,
+            cert.trainer_name,
+            *(u.display_name for u in people.values()),
+            *(name for names in REGIONS.values() for name in names.values()),
+        }
+        for product_row in session.scalars(select(Product)):
+            title = product_row.title
+            data_texts |= set(title.values()) if isinstance(title, dict) else {title}
+        session.commit()
+    return {"people": people, "ids": ids, "data": {t for t in data_texts if t}}
+
+
+def _url_values(endpoint: str, arguments, ids: dict) -> dict | None:
+    values = {}
+    for arg in arguments:
+        if arg == "code":
+            certificate = endpoint.startswith("certificates.")
+            values[arg] = ids["certificate"] if certificate else ids["join"]
+        elif arg in ids:
+            values[arg] = ids[arg]
+        else:
+            return None
+    return values
+
+
+def crawl_targets(app, ids):
+    """(endpoint, url) for every GET route; and the routes skipped for want of data."""
+    targets, skipped = [], []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(EXEMPT_PREFIXES) or "GET" not in rule.methods:
+            continue
+        values = _url_values(rule.endpoint, rule.arguments, ids)
+        if values is None:
+            skipped.append(rule.rule)
+            continue
+        with app.test_request_context():
+            targets.append((rule.endpoint, url_for(rule.endpoint, **values)))
+    return sorted(targets), sorted(skipped)
+
+
+def _log_in_as(client, user):
+    with client.session_transaction() as session:
+        session.clear()
+        if user is not None:
+            session["_user_id"] = user.public_id
+            session["_fresh"] = True
+
+
+def _untranslated(texts: list[str], english: set[str], data: set[str]) -> list[str]:
+    found = []
+    for text in texts:
+        if text not in english or len(re.findall(r"\b[A-Za-z]{2,}\b", text)) < 3:
+            continue
+        if any(rule.search(text) for rule in ALLOWED_SAME_TEXT):
+            continue
+        if any(item in text or text in item for item in data):
+            continue
+        found.append(text)
+    return found
+
+
+# Course pages show the course's own words, which the content writers translate; a text the
+# content leaves in one language only is theirs to fix (test_real_content), not the interface's.
+CONTENT_ENDPOINTS = {"courses.page", "courses.quiz", "courses.activity", "cohorts.facilitator"}
+# Certificates are printed in the learner's language whatever the visitor's interface language.
+FIXED_LANGUAGE_ENDPOINTS = {"certificates.public"}
+
+
+def test_every_page_passes_the_quality_checks(app, site):
+    targets, skipped = crawl_targets(app, site["ids"])
+    client = app.test_client()
+    problems: list[str] = []
+    pages_checked = 0
+    for who in ROLES:
+        user = site["people"].get(who)
+        for endpoint, url in targets:
+            parsed = {}
+            for lang in ("en", "fr", "ar"):
+                _log_in_as(client, user)
+                client.set_cookie("lang", lang)
+                response = client.get(url)
+                if response.status_code != 200 or response.mimetype != "text/html":
+                    break
+                pages_checked += 1
+                page = parse(response.get_data(as_text=True))
+                found = page.finish()
+                if page.html_attrs.get("lang") != lang:
+                    found.append(f"<html lang={page.html_attrs.get('lang')!r}>")
+                want_dir = "rtl" if lang == "ar" else "ltr"
+                if page.html_attrs.get("dir", "ltr") != want_dir:
+                    found.append(f"<html dir={page.html_attrs.get('dir')!r}>, want {want_dir}")
+                if lang != "en" and endpoint not in CONTENT_ENDPOINTS | FIXED_LANGUAGE_ENDPOINTS:
+                    for text in _untranslated(page.texts, set(parsed["en"].texts), site["data"]):
+                        found.append(f"untranslated: {text[:80]!r}")
+                parsed[lang] = page
+                for problem in found:
+                    line = f"{url} [{who}, {lang}]: {problem}"
+                    if not any(re.search(p, url) and c in problem for p, c in KNOWN_ISSUES):
+                        problems.append(line)
+    print(f"\n{pages_checked} pages checked; routes skipped for want of data: {skipped}")
+    unique = sorted(set(problems))
+    assert unique == [], f"{len(unique)} problems:\n" + "\n".join(unique)
+    assert pages_checked > 200  # the crawl really reached the pages
+
+
+def test_the_checks_catch_what_they_promise():
+    bad = parse(
+        '<html lang="fr"><body><h1>A</h1><h1>B</h1><img src="x.png"><p style="color:red">x</p>'
+        '<script>alert(1)</script><form method="post"><input name="q"></form>'
+        '<button onclick="go()">Go</button><a href="/"><img src="y.png" alt=""></a></body></html>'
+    ).finish()
+    assert "2 <h1> elements (want exactly one)" in bad
+    assert "<img src='x.png'> without alt" in bad
+    assert "style= attribute on <p>" in bad
+    assert "inline <script>" in bad
+    assert "POST form '' without csrf_token" in bad
+    assert "<input name='q'> without label" in bad
+    assert "onclick= handler on <button>" in bad
+    assert "<img src='y.png'> alt='' in a <a> without text" in bad
+    good = parse(
+        '<html lang="fr"><body><h1>A</h1><a href="/"><img src="y.png" alt=""> Argan</a>'
+        '<form method="post"><input type="hidden" name="csrf_token" value="t">'
+        '<label for="q">Q</label><input id="q" name="q"><label>R <select name="r"></select>'
+        "</label></form></body></html>"
+    ).finish()
+    assert good == []
+    english = {"Save the changes now", "Fatima Zahra likes argan oil"}
+    texts = ["Save the changes now", "Fatima Zahra likes argan oil", "12 000 MAD", "Oui"]
+    assert _untranslated(texts, english, {"Fatima Zahra"}) == ["Save the changes now"]
