@@ -165,6 +165,10 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def site(app):
+    return seed_site(app)
+
+
+def seed_site(app) -> dict:
     """The demo data of the CLI, plus one of each thing the main pages show."""
     runner = app.test_cli_runner()
     for args in (["seed-demo"], ["load-content", "content"], ["market", "seed-demo"]):
@@ -282,8 +286,31 @@ def _untranslated(texts: list[str], english: set[str], data: set[str]) -> list[s
 # Course pages show the course's own words, which the content writers translate; a text the
 # content leaves in one language only is theirs to fix (test_real_content), not the interface's.
 CONTENT_ENDPOINTS = {"courses.page", "courses.quiz", "courses.activity", "cohorts.facilitator"}
+# The pages themselves, and the error pages people meet when they follow a wrong link.
+CHECKED_STATUSES = (200, 403, 404)
 # Certificates are printed in the learner's language whatever the visitor's interface language.
 FIXED_LANGUAGE_ENDPOINTS = {"certificates.public"}
+
+
+def _check(response, lang: str, endpoint: str, english: Page | None, data: set) -> tuple:
+    """(parsed page, its problems) for one HTML response in one language."""
+    page = parse(response.get_data(as_text=True))
+    found = page.finish()
+    if page.html_attrs.get("lang") != lang:
+        found.append(f"<html lang={page.html_attrs.get('lang')!r}>")
+    want_dir = "rtl" if lang == "ar" else "ltr"
+    if page.html_attrs.get("dir", "ltr") != want_dir:
+        found.append(f"<html dir={page.html_attrs.get('dir')!r}>, want {want_dir}")
+    if english and endpoint not in CONTENT_ENDPOINTS | FIXED_LANGUAGE_ENDPOINTS:
+        for text in _untranslated(page.texts, set(english.texts), data):
+            found.append(f"untranslated: {text[:80]!r}")
+    return page, found
+
+
+def _report(problems: list, url: str, who: str, lang: str, found: list) -> None:
+    for problem in found:
+        if not any(re.search(p, url) and c in problem for p, c in KNOWN_ISSUES):
+            problems.append(f"{url} [{who}, {lang}]: {problem}")
 
 
 def test_every_page_passes_the_quality_checks(app, site):
@@ -294,33 +321,57 @@ def test_every_page_passes_the_quality_checks(app, site):
     for who in ROLES:
         user = site["people"].get(who)
         for endpoint, url in targets:
-            parsed = {}
+            english = None
             for lang in ("en", "fr", "ar"):
                 _log_in_as(client, user)
                 client.set_cookie("lang", lang)
                 response = client.get(url)
-                if response.status_code != 200 or response.mimetype != "text/html":
+                if response.status_code not in CHECKED_STATUSES or response.mimetype != "text/html":
                     break
                 pages_checked += 1
-                page = parse(response.get_data(as_text=True))
-                found = page.finish()
-                if page.html_attrs.get("lang") != lang:
-                    found.append(f"<html lang={page.html_attrs.get('lang')!r}>")
-                want_dir = "rtl" if lang == "ar" else "ltr"
-                if page.html_attrs.get("dir", "ltr") != want_dir:
-                    found.append(f"<html dir={page.html_attrs.get('dir')!r}>, want {want_dir}")
-                if lang != "en" and endpoint not in CONTENT_ENDPOINTS | FIXED_LANGUAGE_ENDPOINTS:
-                    for text in _untranslated(page.texts, set(parsed["en"].texts), site["data"]):
-                        found.append(f"untranslated: {text[:80]!r}")
-                parsed[lang] = page
-                for problem in found:
-                    line = f"{url} [{who}, {lang}]: {problem}"
-                    if not any(re.search(p, url) and c in problem for p, c in KNOWN_ISSUES):
-                        problems.append(line)
+                page, found = _check(response, lang, endpoint, english, site["data"])
+                english = english or page
+                _report(problems, url, who, lang, found)
     print(f"\n{pages_checked} pages checked; routes skipped for want of data: {skipped}")
     unique = sorted(set(problems))
     assert unique == [], f"{len(unique)} problems:\n" + "\n".join(unique)
     assert pages_checked > 200  # the crawl really reached the pages
+
+
+def test_every_form_sent_empty_answers_in_the_users_language(app, site):
+    """Each form page's form sent back with nothing but its CSRF token: the error page passes too.
+
+    Runs after the page crawl: an empty form that is accepted may change the demo data.
+    """
+    targets, _skipped = crawl_targets(app, site["ids"])
+    forms = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+    client = app.test_client()
+    problems: list[str] = []
+    errors_checked = 0
+    for who in ROLES:
+        user = site["people"].get(who)
+        for endpoint, url in targets:
+            if endpoint not in forms or endpoint in ("auth.logout",):
+                continue
+            english = None
+            for lang in ("en", "fr", "ar"):
+                _log_in_as(client, user)
+                client.set_cookie("lang", lang)
+                shown = client.get(url)
+                if shown.status_code != 200 or shown.mimetype != "text/html":
+                    break
+                token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', shown.text)
+                response = client.post(url, data={"csrf_token": token and token.group(1)})
+                if response.status_code not in (400, 422):
+                    break
+                errors_checked += 1
+                page, found = _check(response, lang, endpoint, english, site["data"])
+                english = english or page
+                _report(problems, f"POST {url}", who, lang, found)
+    print(f"\n{errors_checked} error pages checked")
+    unique = sorted(set(problems))
+    assert unique == [], f"{len(unique)} problems:\n" + "\n".join(unique)
+    assert errors_checked > 20
 
 
 def test_the_checks_catch_what_they_promise():

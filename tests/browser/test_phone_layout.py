@@ -1,0 +1,112 @@
+"""The main pages fit a 360-px phone in fr, ar and en, and the Arabic pages mirror."""
+
+from __future__ import annotations
+
+import pytest
+
+from lms.cli import DEMO_PASSWORD
+from tests.browser.conftest import PHONE, LiveServer, browser_app, screenshot
+from tests.lms.test_pages_quality import seed_site
+
+pytestmark = pytest.mark.browser
+LANGS = ("fr", "ar", "en")
+
+
+def _pages(ids: dict) -> dict[str, list[tuple[str, str]]]:
+    """(name, path) of the representative pages, by who opens them."""
+    lesson = f"/courses/{ids['course_id']}/modules/{ids['module_id']}"
+    return {
+        "anonymous": [
+            ("home", "/"),
+            ("login", "/login"),
+            ("register", "/register"),
+            ("catalogue", "/courses"),
+            ("course", f"/courses/{ids['course_id']}"),
+            ("certificate", f"/certificates/{ids['certificate']}"),
+            ("showcase", "/projects/showcase"),
+            ("market", "/market/"),
+            ("product", f"/market/products/{ids['product_id']}"),
+        ],
+        "learner": [
+            ("learner-dashboard", "/dashboard"),
+            ("lesson", f"{lesson}/pages/{ids['page_id']}"),
+            ("quiz", f"{lesson}/quiz"),
+            ("project-form", f"/projects/{ids['project_id']}/edit"),
+        ],
+        "trainer": [
+            ("trainer-dashboard", "/dashboard"),
+            ("cohort", f"/cohorts/{ids['cohort_id']}"),
+            ("order", f"/market/orders/{ids['order_id']}"),
+        ],
+        "coach": [("coach-dashboard", "/dashboard"), ("coach", "/coach")],
+        "admin": [("admin-dashboard", "/dashboard"), ("admin-users", "/admin/users")],
+    }
+
+
+# Where the first line of the main heading starts and ends, against its content box.
+HEADING_BOX = """() => {
+  const h1 = document.querySelector('h1');
+  const style = getComputedStyle(h1);
+  const box = h1.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(h1);
+  // mixed Arabic and Latin text comes in several runs: take the whole first line
+  const rects = [...range.getClientRects()];
+  const top = Math.min(...rects.map(r => r.top));
+  const line = rects.filter(r => r.top < top + 2);
+  return {direction: style.direction, textLeft: Math.min(...line.map(r => r.left)),
+          textRight: Math.max(...line.map(r => r.right)),
+          boxLeft: box.left + parseFloat(style.paddingLeft),
+          boxRight: box.right - parseFloat(style.paddingRight)};
+}"""
+
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5
+               || e.getBoundingClientRect().left < -0.5)
+  .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')).slice(0, 6)"""
+
+
+def _log_in(page, url, email):
+    page.goto(url + "/login")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("form[novalidate] button[type=submit]")
+    page.wait_for_url("**/dashboard")
+
+
+def test_main_pages_fit_a_phone_and_mirror_in_arabic(browser, tmp_path):
+    app = browser_app(tmp_path)
+    site = seed_site(app)
+    problems, mirrored = [], []
+    with LiveServer(app) as live:
+        for who, pages in _pages(site["ids"]).items():
+            context = browser.new_context(viewport=PHONE, locale="fr-FR")
+            page = context.new_page()
+            if who != "anonymous":
+                _log_in(page, live.url, f"{who}@example.org")
+            for lang in LANGS:
+                context.add_cookies([{"name": "lang", "value": lang, "url": live.url}])
+                for name, path in pages:
+                    response = page.goto(live.url + path)
+                    where = f"{name} {path} [{who}, {lang}]"
+                    if response.status != 200:
+                        problems.append(f"{where}: status {response.status}")
+                        continue
+                    width = page.evaluate("document.documentElement.scrollWidth")
+                    if width > PHONE["width"]:
+                        screenshot(page, f"overflow-{name}-{lang}")
+                        problems.append(f"{where}: {width}px wide: {page.evaluate(WIDEST)}")
+                    heading = page.evaluate(HEADING_BOX)
+                    if lang == "ar":
+                        # right-to-left: the heading's first line starts at the right edge
+                        if heading["direction"] != "rtl" or (
+                            abs(heading["textRight"] - heading["boxRight"]) > 2
+                        ):
+                            problems.append(f"{where}: heading not mirrored {heading}")
+                        else:
+                            mirrored.append(name)
+                    elif abs(heading["textLeft"] - heading["boxLeft"]) > 2:
+                        problems.append(f"{where}: heading does not start at the left {heading}")
+            context.close()
+    assert problems == [], "\n".join(problems)
+    assert len(mirrored) == sum(len(pages) for pages in _pages(site["ids"]).values())
