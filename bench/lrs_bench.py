@@ -1068,10 +1068,10 @@ def target_rows(figures: dict) -> list[list]:
     ralph = figures.get("ralph", {}).get("ingest")
     if ralph:
         ratio = rate / ralph["per_second"]
-        rows.append(["ingest >= 3x ralph", f"{ratio:.1f}x", ok(ratio >= 3)])
+        rows.append(["ingest >= 3x ralph", f"{ratio:.2f}x", ok(ratio >= 3)])
     if "raw" in figures:
         share = rate / raw_rate(figures, "insert")
-        rows.append(["ingest >= 25% of raw batched INSERT", f"{share:.0%}", ok(share >= 0.25)])
+        rows.append(["ingest >= 25% of raw batched INSERT", f"{share:.1%}", ok(share >= 0.25)])
         copy_share = rate / raw_rate(figures, "copy")
         rows.append(["(for information) share of raw COPY", f"{copy_share:.0%}", ""])
     worst = max(q["p95_ms"] for q in taawun["queries"].values())
