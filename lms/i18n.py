@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
@@ -52,9 +53,15 @@ def localised(texts: dict[str, str] | None, language: str | None = None) -> str:
     return ""
 
 
+def list_text(items) -> str:
+    """'A, B et C' / 'A وB وC' / 'A, B, and C': a list written as the language writes one."""
+    return format_list([str(item) for item in items], locale=current_language())
+
+
 def init_app(app: Flask, translation_dirs: list[Path]) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in translation_dirs)
     Babel(app, locale_selector=select_language)
+    app.add_template_filter(list_text)
     app.jinja_env.globals.update(
         current_language=current_language,
         text_direction=text_direction,

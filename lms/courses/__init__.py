@@ -61,7 +61,7 @@ def _completed(user, course_id: str) -> bool:
 def step_status(user, course_id: str) -> StepStatus:
     from lms.courses import services
     from lms.db import session
-    from lms.i18n import localised
+    from lms.i18n import list_text, localised
 
     course = services.get_course(session, course_id)
     if course is None:
@@ -71,7 +71,7 @@ def step_status(user, course_id: str) -> StepStatus:
         return StepStatus(unlocked=True, done=True, hint=_("Completed."))
     missing = services.missing_prerequisites(session, user, course)
     if missing:
-        titles = ", ".join(localised(c.title) or c.id for c in missing)
+        titles = list_text(localised(c.title) or c.id for c in missing)
         hint = _("Opens when you have completed %(titles)s.", titles=titles)
         return StepStatus(unlocked=False, done=False, hint=hint)
     if status.enrolled:
