@@ -52,23 +52,15 @@ def catch_up(session: Session, limit: int | None = REQUEST_LIMIT) -> int:
     from xapi_store.models import Statement, StatementIndex
     from xapi_store.storage import index_key
 
-    mark = session.get(TallyMark, MARK, with_for_update=True)
-    if mark is None:
-        mark = TallyMark(name=MARK, seq=0)
-        session.add(mark)
-        session.flush()
-        mark = session.get(TallyMark, MARK, with_for_update=True)
     keys = [index_key("V", VERBS["answered"][0]), index_key("V", VERBS["experienced"][0])]
-    prefix = recorder.activity_iri("courses") + "/"
-    users = dict(session.execute(select(User.public_id, User.id)).all())
     # A transaction that took a lower seq may commit after a higher one: leave the last seconds
     # for the next catch-up so no statement is skipped.
     settled = utcnow() - timedelta(
         seconds=current_app.config.get("COACHING_SETTLE_SECONDS", SETTLE_SECONDS)
     )
-    read = 0
-    while True:
-        rows = session.execute(
+
+    def pending(after: int, limit: int):
+        return (
             select(
                 Statement.seq,
                 Statement.data[("actor", "account", "name")].as_string(),
@@ -81,19 +73,47 @@ def catch_up(session: Session, limit: int | None = REQUEST_LIMIT) -> int:
                 StatementIndex,
                 and_(StatementIndex.seq == Statement.seq, StatementIndex.key.in_(keys)),
             )
-            .where(Statement.seq > mark.seq, Statement.stored <= settled)
+            .where(Statement.seq > after, Statement.stored <= settled)
             .order_by(Statement.seq)
-            .limit(BATCH)
-        ).all()
+            .limit(limit)
+        )
+
+    # Look before locking: most dashboard views find nothing new, and the lock would make
+    # every other view wait until this request ends.
+    mark = session.get(TallyMark, MARK)
+    if mark is not None and not session.execute(pending(mark.seq, 1)).first():
+        return 0
+    mark = session.get(TallyMark, MARK, with_for_update=True, populate_existing=True)
+    if mark is None:
+        mark = TallyMark(name=MARK, seq=0)
+        session.add(mark)
+        session.flush()
+        mark = session.get(TallyMark, MARK, with_for_update=True)
+    prefix = recorder.activity_iri("courses") + "/"
+    read = 0
+    while True:
+        rows = session.execute(pending(mark.seq, BATCH)).all()
         if not rows:
             break
-        _fold(session, rows, users, prefix)
+        _fold(session, rows, _accounts(session, rows), prefix)
         mark.seq = rows[-1][0]
         read += len(rows)
         session.flush()
         if len(rows) < BATCH or (limit is not None and read >= limit):
             break
     return read
+
+
+def _accounts(session: Session, rows) -> dict[str, int]:
+    """{public id: user id} of the learners in a batch of statements (not every account)."""
+    names = sorted({row[1] for row in rows if row[1]})
+    users = {}
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        users.update(
+            session.execute(select(User.public_id, User.id).where(User.public_id.in_(chunk))).all()
+        )
+    return users
 
 
 def _fold(session: Session, rows, users: dict, prefix: str) -> None:

@@ -75,6 +75,20 @@ def help_reason(reason: str, detail: dict, course_id: str) -> str:
     )
 
 
+def help_reasons():
+    """help_reason remembered for one request: 500 learners share a few dozen distinct reasons,
+    and each text is a translation plus a module title."""
+    texts: dict = {}
+
+    def text(reason: str, detail: dict, course_id: str) -> str:
+        key = (reason, tuple(sorted(detail.items())), course_id)
+        if key not in texts:
+            texts[key] = help_reason(reason, detail, course_id)
+        return texts[key]
+
+    return text
+
+
 def cell_text(cell, labels: dict | None = None) -> str:
     symbol, label = STATES[cell.state]
     label = labels[cell.state] if labels else label
@@ -165,7 +179,7 @@ def cohort_dashboard(cohort_id: int):
         cohort=cohort,
         course_id=course_id,
         cell_text=lambda cell: cell_text(cell, labels),
-        help_reason=help_reason,
+        help_reason=help_reasons(),
         grid_rows=board.rows[window],
         help_rows=board.needing_help[window],
         page=page,
@@ -200,8 +214,9 @@ def cohort_csv(cohort_id: int, table: str):
         ]
     elif table == "help":
         header = [_("Learner"), _("Why")]
+        reason = help_reasons()
         rows = [
-            [r.learner.display_name, "; ".join(help_reason(k, d, course_id) for k, d in r.reasons)]
+            [r.learner.display_name, "; ".join(reason(k, d, course_id) for k, d in r.reasons)]
             for r in board.needing_help
         ]
     elif table == "questions":

@@ -133,6 +133,8 @@ def statuses(user_ids, course_id: str) -> dict:
         )
     ):
         module_rows.setdefault(row.user_id, []).append(row)
+    layout = courses._layout(found)
     return {
-        uid: courses._status(found, rows.get(uid), module_rows.get(uid, [])) for uid in user_ids
+        uid: courses._status(found, rows.get(uid), module_rows.get(uid, []), layout)
+        for uid in user_ids
     }

@@ -136,7 +136,13 @@ class CourseStatus:
         return next((m for m in self.modules if m.module_id == module_id), None)
 
 
-def _status(course: Course, row: CourseProgress | None, module_rows) -> CourseStatus:
+def _layout(course: Course) -> list[tuple[Module, frozenset[str]]]:
+    """Each module with its page ids: read once per course, not once per learner."""
+    return [(module, frozenset(p.id for p in module.pages)) for module in course.modules]
+
+
+def _status(course: Course, row: CourseProgress | None, module_rows, layout=None) -> CourseStatus:
+    """A learner's status from the projection rows; pass `_layout(course)` when building many."""
     by_module = {m.module_id: m for m in module_rows}
     status = CourseStatus(course_id=course.id)
     if row is not None:
@@ -146,10 +152,9 @@ def _status(course: Course, row: CourseProgress | None, module_rows) -> CourseSt
         status.completed_at = row.completed_at
         status.last_activity = row.last_activity
         status.last_module, status.last_page = row.last_module, row.last_page
-    for module in course.modules:
-        page_ids = [p.id for p in module.pages]
+    for module, page_ids in layout or _layout(course):
         mod = by_module.get(module.id)
-        seen = frozenset(mod.pages_seen if mod else ()) & set(page_ids)  # pages that still exist
+        seen = page_ids.intersection(mod.pages_seen) if mod else frozenset()  # pages that exist
         item = ModuleStatus(module.id, module.title, len(page_ids), len(seen), seen_ids=seen)
         if mod is not None:
             item.quiz_best, item.quiz_attempts = mod.quiz_best, mod.quiz_attempts
@@ -195,7 +200,10 @@ def course_statuses(session: Session, user_ids, course_id: str) -> dict[int, Cou
         )
     ):
         module_rows.setdefault(row.user_id, []).append(row)
-    return {uid: _status(course, rows.get(uid), module_rows.get(uid, [])) for uid in user_ids}
+    layout = _layout(course)
+    return {
+        uid: _status(course, rows.get(uid), module_rows.get(uid, []), layout) for uid in user_ids
+    }
 
 
 @dataclass(frozen=True)
