@@ -26,12 +26,14 @@ def _pages(ids: dict) -> dict[str, list[tuple[str, str]]]:
             ("showcase", "/projects/showcase"),
             ("market", "/market/"),
             ("product", f"/market/products/{ids['product_id']}"),
+            ("cooperative", f"/market/cooperatives/{ids['coop_id']}"),
         ],
         "learner": [
             ("learner-dashboard", "/dashboard"),
             ("lesson", f"{lesson}/pages/{ids['page_id']}"),
             ("quiz", f"{lesson}/quiz"),
             ("project-form", f"/projects/{ids['project_id']}/edit"),
+            ("shop", f"/market/cooperatives/{ids['coop_id']}/manage"),
         ],
         "trainer": [
             ("trainer-dashboard", "/dashboard"),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from lms.regions import REGIONS
 from tests.conftest import make_test_app
+from tests.market.conftest import picture_bytes
 
 ROLES = ("anonymous", "learner", "trainer", "coach", "admin")
 LANGS = ("fr", "ar", "en")
@@ -204,6 +205,9 @@ def seed_site(app) -> dict:
             "members_youth": 3})  # fmt: skip
         coop = session.scalar(select(Cooperative))
         product = session.scalar(select(Product).where(Product.cooperative_id == coop.id))
+        # a real picture on the product and on the cooperative: their pages show <img>
+        photo = market.add_photo(session, coop, picture_bytes((640, 480)), product)
+        market.add_photo(session, coop, picture_bytes((640, 480), color=(40, 120, 60)))
         order = market.place_order(session, trainer, product, product.minimum_order,
                                    "souss-massa", "on_delivery")  # fmt: skip
         session.flush()
@@ -211,7 +215,8 @@ def seed_site(app) -> dict:
             "cohort_id": cohort.id, "session_id": meeting.id, "course_id": course.id,
             "module_id": module.id, "page_id": module.pages[0].id, "public_id": learner.public_id,
             "project_id": project.id, "coop_id": coop.id, "product_id": product.id,
-            "order_id": order.id, "certificate": cert.code, "join": cohort.code,
+            "order_id": order.id, "photo_id": photo.id, "size": "small", "certificate": cert.code,
+            "join": cohort.code,
         }  # fmt: skip
         # What people typed is the same in every language: the i18n check ignores it.
         # Place names too: several regions are spelt alike in French and English.
