@@ -46,6 +46,7 @@ class Page(HTMLParser):
         self.stack: list[list] = []  # [tag, attrs, text parts]
         self.form: dict | None = None
         self.in_script_or_style = 0
+        self.tables: list[bool] = []  # open tables: has it a caption yet?
 
     def _inside(self, *tags):
         return any(element[0] in tags for element in self.stack)
@@ -77,6 +78,15 @@ class Page(HTMLParser):
                          "action": attrs.get("action", "")}  # fmt: skip
         if tag == "img":
             self._check_img(attrs)
+        if tag == "table":
+            self.tables.append(False)
+            wrapped = any("table-wrap" in (e[1].get("class") or "").split() for e in self.stack)
+            if not wrapped:
+                self.problems.append("<table> outside a .table-wrap (it widens the phone page)")
+        if tag == "caption" and self.tables:
+            self.tables[-1] = True
+        if tag == "th" and not attrs.get("scope"):
+            self.problems.append("<th> without scope")
         if tag in ("script", "style"):
             self.in_script_or_style += 1
         if tag not in VOID:
@@ -103,6 +113,8 @@ class Page(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
             self.in_script_or_style = max(0, self.in_script_or_style - 1)
+        if tag == "table" and self.tables and not self.tables.pop():
+            self.problems.append("<table> without <caption>")
         if tag == "form" and self.form is not None:
             if self.form["method"] == "post" and not self.form["csrf"]:
                 self.problems.append(f"POST form {self.form['action']!r} without csrf_token")
@@ -385,7 +397,8 @@ def test_the_checks_catch_what_they_promise():
     bad = parse(
         '<html lang="fr"><body><h1>A</h1><h1>B</h1><img src="x.png"><p style="color:red">x</p>'
         '<script>alert(1)</script><form method="post"><input name="q"></form>'
-        '<button onclick="go()">Go</button><a href="/"><img src="y.png" alt=""></a></body></html>'
+        '<button onclick="go()">Go</button><a href="/"><img src="y.png" alt=""></a>'
+        "<table><tr><th>Name</th></tr></table></body></html>"
     ).finish()
     assert "2 <h1> elements (want exactly one)" in bad
     assert "<img src='x.png'> without alt" in bad
@@ -395,6 +408,9 @@ def test_the_checks_catch_what_they_promise():
     assert "<input name='q'> without label" in bad
     assert "onclick= handler on <button>" in bad
     assert "<img src='y.png'> alt='' in a <a> without text" in bad
+    assert "<table> outside a .table-wrap (it widens the phone page)" in bad
+    assert "<table> without <caption>" in bad
+    assert "<th> without scope" in bad
     good = parse(
         '<html lang="fr"><body><h1>A</h1><a href="/"><img src="y.png" alt=""> Argan</a>'
         '<form method="post"><input type="hidden" name="csrf_token" value="t">'
