@@ -435,3 +435,67 @@ def test_lists_are_written_as_each_language_writes_them(app, lang, written):
 
     with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
         assert list_text(["Apprenant", "Coach", "Admin"]) == written
+
+
+class AnswerForm(HTMLParser):
+    """The quiz's answer form, filled with the first choice of each question."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.action, self.data, self.inside = None, {}, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("action") or "").endswith("/quiz/answer"):
+            self.action, self.inside = attrs["action"], True
+        if not self.inside or tag not in ("input", "textarea", "option", "select"):
+            return
+        kind, name = attrs.get("type", "text"), attrs.get("name")
+        if tag == "select":
+            self.select = name
+        elif tag == "option" and attrs.get("value"):
+            self.data.setdefault(self.select, attrs["value"])
+        elif kind in ("radio", "checkbox"):
+            self.data.setdefault(name, attrs.get("value"))
+        elif name and kind not in ("submit", "button"):
+            self.data.setdefault(name, attrs.get("value") or "12")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+def test_every_quiz_screen_passes_the_quality_checks(app, site):
+    """The quiz's question, feedback and result screens only appear after POSTs: walk them."""
+    ids = site["ids"]
+    quiz_url = f"/courses/{ids['course_id']}/modules/{ids['module_id']}/quiz"
+    client = app.test_client()
+    problems: list[str] = []
+    screens = {lang: [] for lang in ("en", "fr", "ar")}
+    for lang in screens:
+        _log_in_as(client, site["people"]["learner"])
+        client.set_cookie("lang", lang)
+        intro = client.get(quiz_url)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', intro.text).group(1)
+        client.post(f"{quiz_url}/start", data={"csrf_token": token})
+        for _step in range(30):
+            shown = client.get(quiz_url)
+            form = AnswerForm()
+            form.feed(shown.text)
+            screens[lang].append(shown)
+            if form.action is None:  # the result screen: no question left
+                break
+            screens[lang].append(client.post(form.action, data=form.data))
+    english = Page()
+    for response in screens["en"]:
+        english.texts += parse(response.text).texts
+    for lang, responses in screens.items():
+        for response in responses:
+            assert response.status_code == 200, response.text[:500]
+            _page, found = _check(response, lang, english if lang != "en" else None, site["data"])
+            _report(problems, f"{quiz_url} (screen {responses.index(response)})", "learner", lang,
+                    found)  # fmt: skip
+    unique = sorted(set(problems))
+    assert unique == [], f"{len(unique)} problems:\n" + "\n".join(unique)
+    print({lang: len(r) for lang, r in screens.items()}, "quiz screens walked")
+    assert all(len(r) > 4 for r in screens.values())  # questions, their feedback, the result
