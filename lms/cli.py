@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -128,6 +129,17 @@ def seed_demo():
                 click.echo(message)
 
 
+def freeze_loaded_objects() -> None:
+    """Keep what is loaded so far (the app, its modules, catalogs) out of the collector's passes.
+
+    They live as long as the process; without this each full collection walks all of them
+    (~190,000 objects: 70-80 ms in the middle of every second or third coach dashboard). Done
+    before gunicorn forks, it also keeps those pages shared between the workers.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 @click.command("serve")
 @with_appcontext
 @click.option("--workers", default=int(os.environ.get("LMS_WORKERS", "2")), show_default=True)
@@ -152,6 +164,7 @@ def serve(workers):
             return app
 
     click.echo(f"Taawun is served at http://{bind}")
+    freeze_loaded_objects()
     Server().run()
 
 

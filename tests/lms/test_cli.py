@@ -46,3 +46,18 @@ def test_every_command_has_help(runner):
     for command in ("init-db", "create-user", "seed-demo", "serve"):
         result = runner.invoke(args=[command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_serve_freezes_the_loaded_app_before_forking_workers(runner, monkeypatch):
+    import gc
+
+    from gunicorn.app.base import BaseApplication
+
+    frozen = []
+    monkeypatch.setattr(BaseApplication, "run", lambda self: frozen.append(gc.get_freeze_count()))
+    try:
+        result = runner.invoke(args=["serve", "--workers", "1"])
+    finally:
+        gc.unfreeze()
+    assert result.exit_code == 0, result.output
+    assert frozen and frozen[0] > 1000

@@ -85,7 +85,7 @@ def test_a_view_with_nothing_new_to_fold_takes_no_lock(make_user, app):
 
             @event.listens_for(session, "do_orm_execute")
             def spy(state):
-                if state.statement._for_update_arg is not None:  # SELECT ... FOR UPDATE
+                if getattr(state.statement, "_for_update_arg", None) is not None:  # FOR UPDATE
                     locking.append(str(state.statement))
 
             yield session
@@ -103,3 +103,48 @@ def test_a_view_with_nothing_new_to_fold_takes_no_lock(make_user, app):
     with watched() as session:
         assert tallies.catch_up(session) == 3  # new statements: folded under the lock
     assert len(locking) == 1
+
+
+def test_each_fold_adds_to_the_counts_already_folded(make_user, app):
+    from sqlalchemy import select
+
+    from lms.coaching import tallies
+    from lms.coaching.models import PageViewTally, QuestionTally
+    from lms.courses import services as courses
+
+    learner = make_user("learner")
+
+    def act(answers):
+        with app.test_request_context():
+            session = app.extensions["db_session"]()
+            course = courses.get_course(session, "think-coop")
+            module = course.modules[0]
+            question = module.quiz["questions"][0]
+            courses.page_viewed(session, learner, course, module, module.pages[0], "fr")
+            for success in answers:
+                courses.question_answered(
+                    session, learner, course, module, question, "x", success, 1, "fr"
+                )
+            session.commit()
+            app.extensions["db_session"].remove()
+
+    def fold_and_read():
+        with app.test_request_context():
+            session = app.extensions["db_session"]()
+            tallies.catch_up(session)
+            session.commit()
+            views = session.scalars(
+                select(PageViewTally.views).where(PageViewTally.user_id == learner.id)
+            ).all()
+            answers = session.execute(
+                select(QuestionTally.answered, QuestionTally.missed).where(
+                    QuestionTally.user_id == learner.id
+                )
+            ).all()
+            app.extensions["db_session"].remove()
+            return views, [tuple(row) for row in answers]
+
+    act([False])
+    assert fold_and_read() == ([1], [(1, 1)])
+    act([False, True])
+    assert fold_and_read() == ([2], [(3, 2)])  # same page, same day, same question: added
