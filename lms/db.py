@@ -72,7 +72,38 @@ def init_app(app: Flask) -> None:
 
     @app.teardown_appcontext
     def _remove_session(_exc):
+        if factory.registry.has():
+            # Work that never committed is discarded: undo its side effects (files written...).
+            _run(factory().info, "on_rollback")
         factory.remove()
+
+
+def on_commit(session: Session, action) -> None:
+    """Run `action()` once the current transaction commits (e.g. delete a file for good)."""
+    session.info.setdefault("on_commit", []).append(action)
+
+
+def on_rollback(session: Session, action) -> None:
+    """Run `action()` if the current transaction is rolled back (e.g. remove a file written)."""
+    session.info.setdefault("on_rollback", []).append(action)
+
+
+def _run(info: dict, key: str) -> None:
+    actions = info.pop(key, [])
+    info.pop("on_rollback" if key == "on_commit" else "on_commit", None)
+    for action in actions:
+        action()
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session):
+    _run(session.info, "on_commit")
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session, previous_transaction):
+    if previous_transaction.parent is None:  # the outermost transaction, not a savepoint
+        _run(session.info, "on_rollback")
 
 
 def get_session() -> Session:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
+from lms.db import on_commit, on_rollback
 from projects.models import Document, Project
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -98,7 +99,9 @@ def attach(session: Session, project: Project, uploader, filename: str, data: by
     )
     session.add(document)
     session.flush()
-    path_of(document).write_bytes(data)
+    path = path_of(document)
+    path.write_bytes(data)
+    on_rollback(session, lambda: path.unlink(missing_ok=True))  # nothing half-saved
     return document
 
 
@@ -106,4 +109,4 @@ def remove(session: Session, document: Document) -> None:
     path = path_of(document)
     session.delete(document)
     session.flush()
-    path.unlink(missing_ok=True)
+    on_commit(session, lambda: path.unlink(missing_ok=True))  # only once the row is gone

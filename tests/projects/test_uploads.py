@@ -134,3 +134,28 @@ def test_documents_are_frozen_once_submitted(app, client, auth, holder, make_pro
     delete = f"/projects/{project_id}/documents/{document.id}/delete"
     assert client.post(delete).status_code == 403
     assert path.exists()
+
+
+def test_no_file_is_left_behind_or_lost_when_the_transaction_fails(app, holder, make_project):
+    """A rolled-back upload leaves no file; a rolled-back delete keeps the file."""
+    from projects.models import Project
+
+    project_id = make_project(holder)
+    with app.test_request_context():
+        session = app.extensions["db_session"]()
+        project = session.get(Project, project_id)
+        lost = uploads.path_of(uploads.attach(session, project, project.holder, "a.pdf", PDF_BYTES))
+        assert lost.exists()
+        session.rollback()
+        assert not lost.exists()
+
+        project = session.get(Project, project_id)
+        kept = uploads.attach(session, project, project.holder, "b.pdf", PDF_BYTES)
+        session.commit()
+        path = uploads.path_of(kept)
+        uploads.remove(session, kept)
+        session.rollback()
+        assert path.exists() and session.get(Document, kept.id) is not None
+        uploads.remove(session, session.get(Document, kept.id))
+        session.commit()
+        assert not path.exists()
