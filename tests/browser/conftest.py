@@ -73,6 +73,33 @@ def phone(browser):
     context.close()
 
 
+def make_account(app, email: str, password: str, **fields) -> int:
+    """A committed account (roles, display_name, region... as create_user takes them)."""
+    from lms.auth.services import create_user
+
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        user = create_user(session, email, password, **fields)
+        session.commit()
+        user_id = user.id
+        app.extensions["db_session"].remove()
+    return user_id
+
+
+def log_in(page, url: str, email: str, password: str) -> None:
+    """Through the real login form, as a person would; lands on the dashboard."""
+    page.goto(url + "/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main form[novalidate] button[type=submit]")
+    page.wait_for_url("**/dashboard")
+
+
+def log_out(page) -> None:
+    page.click(".menu form button[type=submit]")
+    page.wait_for_load_state()
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import PHONE, LiveServer, browser_app, screenshot
+from tests.browser.conftest import PHONE, LiveServer, browser_app, log_in, screenshot
 from tests.lms.cohorts.helpers import complete_course
 
 pytestmark = pytest.mark.browser
@@ -42,14 +42,6 @@ def _people(app):
     return trainer, learner
 
 
-def _log_in(page, url, email):
-    page.goto(url + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click(SUBMIT)
-    page.wait_for_url("**/dashboard")
-
-
 def test_cohort_join_certify_and_public_verification(browser, tmp_path):
     app = browser_app(tmp_path)
     result = app.test_cli_runner().invoke(args=["load-content", str(CONTENT)])
@@ -59,7 +51,7 @@ def test_cohort_join_certify_and_public_verification(browser, tmp_path):
         # the trainer creates the cohort on a phone
         staff = browser.new_context(viewport=PHONE, locale="fr-FR")
         page = staff.new_page()
-        _log_in(page, live.url, "karim@example.org")
+        log_in(page, live.url, "karim@example.org", PASSWORD)
         page.goto(live.url + "/cohorts/new")
         page.fill("#name", "Cohorte Taliouine")
         page.check("input[name=course_ids][value=think-coop]")
@@ -77,7 +69,7 @@ def test_cohort_join_certify_and_public_verification(browser, tmp_path):
         # the learner joins with the code (typed in lower case) and opens the course
         phone = browser.new_context(viewport=PHONE, locale="ar")
         learner_page = phone.new_page()
-        _log_in(learner_page, live.url, "fatima@example.org")
+        log_in(learner_page, live.url, "fatima@example.org", PASSWORD)
         learner_page.goto(live.url + "/join")
         learner_page.fill("#code", code.lower())
         learner_page.click(SUBMIT)

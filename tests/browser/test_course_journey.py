@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import PHONE, LiveServer, browser_app, screenshot
+from tests.browser.conftest import PHONE, LiveServer, browser_app, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -47,14 +47,6 @@ def _answer(page, question):
             page.select_option(f"#match-{pair['id']}", pair["id"])
     else:
         page.fill("#numeric-answer", str(question["answer"]))
-
-
-def _log_in(page, url, email):
-    page.goto(url + "/login")
-    page.fill("#email", email)
-    page.fill("#password", "saffron-taliouine")
-    page.click(SUBMIT)
-    page.wait_for_url("**/dashboard")
 
 
 @pytest.mark.parametrize("language", ["fr", "ar", "en"])
@@ -120,7 +112,7 @@ def test_learner_passes_a_module_quiz_and_resumes_in_a_fresh_browser(browser, tm
         # Another phone: log in, continue, and land on the quiz where the learner was.
         other = browser.new_context(viewport=PHONE, locale="fr-FR")
         page = other.new_page()
-        _log_in(page, live.url, email)
+        log_in(page, live.url, email, "saffron-taliouine")
         assert page.locator("html").get_attribute("lang") == language
         page.click(f"form[action$='/courses/{COURSE}/launch'] button")
         page.wait_for_url(f"**/courses/{COURSE}/modules/{module_id}/quiz")

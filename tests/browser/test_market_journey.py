@@ -6,9 +6,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from lms.auth.services import create_user
 from lms.plugins import registry
-from tests.browser.conftest import LiveServer, browser_app, screenshot
+from tests.browser.conftest import (
+    LiveServer,
+    browser_app,
+    log_in,
+    log_out,
+    make_account,
+    screenshot,
+)
 from tests.market.conftest import picture_bytes
 from tests.projects.conftest import complete_course
 
@@ -29,29 +35,6 @@ LAUNCHED = {
 }
 
 
-def _account(app, email, name, region=None):
-    with app.app_context():
-        session = app.extensions["db_session"]()
-        user = create_user(session, email, PASSWORD, display_name=name, region=region)
-        session.commit()
-        user_id = user.id
-        app.extensions["db_session"].remove()
-    return user_id
-
-
-def _log_in(page, url, email):
-    page.goto(url + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("form[novalidate] button[type=submit]")
-    page.wait_for_url("**/dashboard")
-
-
-def _log_out(page):
-    page.click(".menu form button[type=submit]")
-    page.wait_for_load_state()
-
-
 def _fits_the_phone(page, what):
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > PHONE["width"]:
@@ -65,8 +48,12 @@ def _fits_the_phone(page, what):
 
 def test_from_launched_project_to_delivered_order(browser, tmp_path):
     app = browser_app(tmp_path)
-    seller = _account(app, "aicha@example.org", "Aïcha", "souss-massa")
-    _account(app, "youssef@example.org", "Youssef", "casablanca-settat")
+    seller = make_account(
+        app, "aicha@example.org", PASSWORD, display_name="Aïcha", region="souss-massa"
+    )
+    make_account(
+        app, "youssef@example.org", PASSWORD, display_name="Youssef", region="casablanca-settat"
+    )
     complete_course(app, seller, "my-coop")
     registry(app).provide(
         "projects.launched_for_user", lambda user: [LAUNCHED] if user.id == seller else []
@@ -79,7 +66,7 @@ def test_from_launched_project_to_delivered_order(browser, tmp_path):
     with LiveServer(app) as live:
         page = context.new_page()
         # The seller turns the launched project into a cooperative profile in one click.
-        _log_in(page, live.url, "aicha@example.org")
+        log_in(page, live.url, "aicha@example.org", PASSWORD)
         page.goto(live.url + "/market/mine")
         assert "Coopérative Tamount" in page.inner_text("main")
         page.click("text=En faire la fiche d'une coopérative")
@@ -113,7 +100,7 @@ def test_from_launched_project_to_delivered_order(browser, tmp_path):
         assert page.locator(".mk-photos img").count() == 1
         _fits_the_phone(page, "product form")
         screenshot(page, "market-product-form-fr-360")
-        _log_out(page)
+        log_out(page)
 
         # A buyer finds it without an account, then logs in and orders.
         page.goto(live.url + "/market/?q=argan")
@@ -122,7 +109,7 @@ def test_from_launched_project_to_delivered_order(browser, tmp_path):
         assert page.locator(".mk-photos img").first.get_attribute("alt")
         _fits_the_phone(page, "product page")
         screenshot(page, "market-product-fr-360")
-        _log_in(page, live.url, "youssef@example.org")
+        log_in(page, live.url, "youssef@example.org", PASSWORD)
         page.goto(live.url + "/market/?q=argan")
         page.click("text=Huile d'argan alimentaire")
         page.click("a.button:has-text('Commander')")
@@ -137,10 +124,10 @@ def test_from_launched_project_to_delivered_order(browser, tmp_path):
         order_url = page.url
         assert "Demandée" in page.inner_text(".lead")
         assert "Virement bancaire" in page.inner_text("main")
-        _log_out(page)
+        log_out(page)
 
         # The cooperative accepts with a delivery date, ships, delivers.
-        _log_in(page, live.url, "aicha@example.org")
+        log_in(page, live.url, "aicha@example.org", PASSWORD)
         page.goto(order_url)
         page.fill("#delivery_date", (date.today() + timedelta(days=4)).isoformat())
         page.click("button:has-text('Accepter')")
@@ -154,17 +141,17 @@ def test_from_launched_project_to_delivered_order(browser, tmp_path):
         page.goto(live.url + "/market/mine")
         page.click("text=Coopérative Tamount")
         assert "17 disponibles" in page.inner_text("main")  # 20 - 3 on acceptance
-        _log_out(page)
+        log_out(page)
 
         # The buyer sees the whole history.
-        _log_in(page, live.url, "youssef@example.org")
+        log_in(page, live.url, "youssef@example.org", PASSWORD)
         page.goto(order_url)
         history = page.inner_text(".mk-history")
         for status in ("Demandée", "Acceptée", "Expédiée", "Livrée"):
             assert status in history
         _fits_the_phone(page, "order page")
         screenshot(page, "market-order-fr-360")
-        _log_out(page)
+        log_out(page)
 
         # The public pages in each language, on a phone.
         pages = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lms.cli import DEMO_PASSWORD
-from tests.browser.conftest import PHONE, LiveServer, browser_app, screenshot
+from tests.browser.conftest import PHONE, LiveServer, browser_app, log_in, screenshot
 from tests.lms.test_pages_quality import seed_site
 
 pytestmark = pytest.mark.browser
@@ -68,14 +68,6 @@ WIDEST = """() => [...document.querySelectorAll('body *')]
   .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')).slice(0, 6)"""
 
 
-def _log_in(page, url, email):
-    page.goto(url + "/login")
-    page.fill("#email", email)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("form[novalidate] button[type=submit]")
-    page.wait_for_url("**/dashboard")
-
-
 def test_main_pages_fit_a_phone_and_mirror_in_arabic(browser, tmp_path):
     app = browser_app(tmp_path)
     site = seed_site(app)
@@ -85,7 +77,7 @@ def test_main_pages_fit_a_phone_and_mirror_in_arabic(browser, tmp_path):
             context = browser.new_context(viewport=PHONE, locale="fr-FR")
             page = context.new_page()
             if who != "anonymous":
-                _log_in(page, live.url, f"{who}@example.org")
+                log_in(page, live.url, f"{who}@example.org", DEMO_PASSWORD)
             for lang in LANGS:
                 context.add_cookies([{"name": "lang", "value": lang, "url": live.url}])
                 for name, path in pages:

@@ -4,46 +4,33 @@ from __future__ import annotations
 
 import pytest
 
-from lms.auth.services import create_user
-from tests.browser.conftest import LiveServer, browser_app, screenshot
+from tests.browser.conftest import (
+    LiveServer,
+    browser_app,
+    log_in,
+    log_out,
+    make_account,
+    screenshot,
+)
 from tests.projects.conftest import complete_course
 
 pytestmark = pytest.mark.browser
 PASSWORD = "argan-tamanar-2026"
 
 
-def _account(app, email, roles, name):
-    with app.app_context():
-        session = app.extensions["db_session"]()
-        user = create_user(session, email, PASSWORD, roles=roles, display_name=name)
-        session.commit()
-        user_id = user.id
-        app.extensions["db_session"].remove()
-    return user_id
-
-
-def _log_in(page, url, email):
-    page.goto(url + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("form[novalidate] button[type=submit]")
-    page.wait_for_url("**/dashboard")
-
-
-def _log_out(page):
-    page.click(".menu form button[type=submit]")
-    page.wait_for_load_state()
-
-
 def test_from_a_new_project_to_the_showcase(browser, tmp_path):
     app = browser_app(tmp_path)
-    learner = _account(app, "hajar@example.org", ("learner",), "Hajar")
+    learner = make_account(
+        app, "hajar@example.org", PASSWORD, roles=("learner",), display_name="Hajar"
+    )
     complete_course(app, learner)
-    _account(app, "coach-b@example.org", ("coach",), "Coach Brahim")
+    make_account(
+        app, "coach-b@example.org", PASSWORD, roles=("coach",), display_name="Coach Brahim"
+    )
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
     with LiveServer(app) as live:
         page = context.new_page()
-        _log_in(page, live.url, "hajar@example.org")
+        log_in(page, live.url, "hajar@example.org", PASSWORD)
         page.goto(live.url + "/projects/")
         page.click("text=Présenter un nouveau projet")
         page.fill("#name", "Miel d'Imouzzer")
@@ -76,9 +63,9 @@ def test_from_a_new_project_to_the_showcase(browser, tmp_path):
         page.click("button[value=submit]")
         page.wait_for_url("**/projects/1")
         assert "Soumis" in page.inner_text(".project-status")
-        _log_out(page)
+        log_out(page)
 
-        _log_in(page, live.url, "coach-b@example.org")
+        log_in(page, live.url, "coach-b@example.org", PASSWORD)
         page.goto(live.url + "/projects/review")
         page.click("text=Miel d'Imouzzer")
         page.click(
@@ -96,7 +83,7 @@ def test_from_a_new_project_to_the_showcase(browser, tmp_path):
         page.click("button:has-text('Retenir')")
         page.wait_for_url("**/projects/1")
         assert "Retenu" in page.inner_text(".project-status")
-        _log_out(page)
+        log_out(page)
 
         page.goto(live.url + "/projects/showcase?region=fes-meknes")
         assert "Miel d'Imouzzer" in page.inner_text(".project-cards")
@@ -112,7 +99,7 @@ def test_from_a_new_project_to_the_showcase(browser, tmp_path):
             assert width <= 360, f"showcase overflows the phone screen in {language}"
             screenshot(page, f"project-showcase-{language}-360")
 
-        _log_in(page, live.url, "hajar@example.org")
+        log_in(page, live.url, "hajar@example.org", PASSWORD)
         for language in ("ar", "en"):
             page.goto(live.url + "/projects/new")
             page.click(f"button[lang={language}]")
