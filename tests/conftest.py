@@ -128,6 +128,16 @@ def make_user(app):
     return make
 
 
+def log_in_as(client, user) -> None:
+    """Set the session cookie directly (no password hashing): for tests that switch users often.
+    `user=None` leaves the client anonymous."""
+    with client.session_transaction() as session:
+        session.clear()
+        if user is not None:
+            session["_user_id"] = user.public_id
+            session["_fresh"] = True
+
+
 class AuthActions:
     """Log in and out through the real forms, as a user would."""
 

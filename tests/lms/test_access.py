@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lms.access import PUBLIC, USER, allowed
-from tests.conftest import make_test_app
+from tests.conftest import log_in_as, make_test_app
 
 ROLES = ("learner", "trainer", "coach", "admin")
 EXEMPT_PREFIXES = ("/static/", "/xapi")  # the LRS has its own HTTP Basic auth, tested there
@@ -24,14 +24,6 @@ def _routes(app):
 
             url = url_for(rule.endpoint, **values)
         yield rule.endpoint, method, url
-
-
-def _log_in_as(client, user):
-    with client.session_transaction() as session:
-        session.clear()
-        if user is not None:
-            session["_user_id"] = user.public_id
-            session["_fresh"] = True
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +56,7 @@ def test_role_matrix(app, people, who):
     wrong = []
     for endpoint, method, url in _routes(app):
         rule_allows = allowed(app.view_functions[endpoint])
-        _log_in_as(client, user)
+        log_in_as(client, user)
         response = client.open(url, method=method)
         to_login = response.status_code == 302 and "/login" in response.headers["Location"]
         if PUBLIC in rule_allows:
@@ -91,7 +83,7 @@ def test_no_form_accepts_a_post_without_csrf_token(database_url, tmp_path, peopl
         if "POST" not in rule.methods:
             continue
         for user in (None, people["admin"]):
-            _log_in_as(client, user)
+            log_in_as(client, user)
             response = client.post(url, data={"anything": "x"})
             if response.status_code != 400:
                 accepted.append(f"POST {url} as {user and user.email}: {response.status_code}")

@@ -11,7 +11,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from lms.regions import REGIONS
-from tests.conftest import make_test_app
+from tests.conftest import log_in_as, make_test_app
 from tests.market.conftest import picture_bytes
 
 ROLES = ("anonymous", "learner", "trainer", "coach", "admin")
@@ -279,14 +279,6 @@ def crawl_targets(app, ids):
     return sorted(targets), sorted(skipped)
 
 
-def _log_in_as(client, user):
-    with client.session_transaction() as session:
-        session.clear()
-        if user is not None:
-            session["_user_id"] = user.public_id
-            session["_fresh"] = True
-
-
 def _untranslated(texts: list[str], english: set[str], data: set[str]) -> list[str]:
     found = []
     for text in texts:
@@ -342,7 +334,7 @@ def test_every_page_passes_the_quality_checks(app, site):
         for _endpoint, url in targets:
             english = None
             for lang in ("en", "fr", "ar"):
-                _log_in_as(client, user)
+                log_in_as(client, user)
                 client.set_cookie("lang", lang)
                 response = client.get(url)
                 if response.status_code not in CHECKED_STATUSES or response.mimetype != "text/html":
@@ -374,7 +366,7 @@ def test_every_form_sent_empty_answers_in_the_users_language(app, site):
                 continue
             english = None
             for lang in ("en", "fr", "ar"):
-                _log_in_as(client, user)
+                log_in_as(client, user)
                 client.set_cookie("lang", lang)
                 shown = client.get(url)
                 if shown.status_code != 200 or shown.mimetype != "text/html":
@@ -473,7 +465,7 @@ def test_every_quiz_screen_passes_the_quality_checks(app, site):
     problems: list[str] = []
     screens = {lang: [] for lang in ("en", "fr", "ar")}
     for lang in screens:
-        _log_in_as(client, site["people"]["learner"])
+        log_in_as(client, site["people"]["learner"])
         client.set_cookie("lang", lang)
         intro = client.get(quiz_url)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', intro.text).group(1)
