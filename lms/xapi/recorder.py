@@ -14,7 +14,9 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
+import requests
 import tincan
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -288,30 +290,38 @@ def statements(
     yield from _remote_query(query)
 
 
-def _remote_query(params: dict) -> Iterator[dict]:
-    """GET /statements with `more` paging, as plain dicts (no tincan re-serialisation)."""
-    import requests
+def _remote(method: str, url: str, **kwargs):
+    """One HTTP call to the external LRS, with its credentials and the xAPI version header.
 
+    Plain HTTP for reading back: tincan re-serialises statements and its save_state drops the
+    registration parameter.
+    """
     config = current_app.config
-    auth = (config["LRS_KEY"], config["LRS_SECRET"])
-    headers = {"X-Experience-API-Version": XAPI_VERSION}
-    endpoint = config["LRS_ENDPOINT"].rstrip("/")
-    url, query = endpoint + "/statements", params
+    headers = {"X-Experience-API-Version": XAPI_VERSION, **kwargs.pop("headers", {})}
+    if not url.startswith("http"):
+        url = config["LRS_ENDPOINT"].rstrip("/") + "/" + url
+    return requests.request(
+        method, url, auth=(config["LRS_KEY"], config["LRS_SECRET"]), headers=headers,
+        timeout=30, **kwargs,
+    )  # fmt: skip
+
+
+def _remote_query(params: dict) -> Iterator[dict]:
+    """GET /statements with `more` paging, as plain dicts."""
+    url, query = "statements", params
     while url:
-        response = requests.get(url, params=query, auth=auth, headers=headers, timeout=30)
+        response = _remote("GET", url, params=query)
         response.raise_for_status()
         body = response.json()
         yield from body.get("statements", [])
         more = body.get("more")
-        url = _more_url(endpoint, more) if more else None
+        url = _more_url(current_app.config["LRS_ENDPOINT"], more) if more else None
         query = None
 
 
 def _more_url(endpoint: str, more: str) -> str:
     if more.startswith("http"):
         return more
-    from urllib.parse import urlsplit
-
     parts = urlsplit(endpoint)
     return f"{parts.scheme}://{parts.netloc}{more}"
 
@@ -348,25 +358,9 @@ def put_state(
 
 
 def _remote_state(method, activity_id, agent, state_id, registration, body=None):
-    """One call to the external LRS's State resource (xAPI 1.0.3 section 7.4).
-
-    Plain HTTP rather than tincan: tincan's save_state drops the registration parameter.
-    """
-    import requests
-
-    config = current_app.config
+    """One call to the external LRS's State resource (xAPI 1.0.3 section 7.4)."""
     params = {"activityId": activity_id, "agent": json.dumps(agent), "stateId": state_id}
     if registration:
         params["registration"] = registration
-    headers = {"X-Experience-API-Version": XAPI_VERSION}
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-    return requests.request(
-        method,
-        config["LRS_ENDPOINT"].rstrip("/") + "/activities/state",
-        params=params,
-        data=body,
-        auth=(config["LRS_KEY"], config["LRS_SECRET"]),
-        headers=headers,
-        timeout=30,
-    )
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    return _remote(method, "activities/state", params=params, data=body, headers=headers)
