@@ -8,7 +8,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -79,15 +78,14 @@ class StatementIndex(Base):
     """One filterable key of a statement (agent, verb, activity, registration).
 
     `key` is a 64-bit hash of kind and value (storage.index_key); `direct` says the agent or
-    activity is the statement's actor or object, not only related to it.
+    activity is the statement's actor or object, not only related to it. No foreign key to
+    the statement: statements are never deleted, and checking one per row cost 40% of an insert.
     """
 
     __tablename__ = "xapi_statement_index"
 
     key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    seq: Mapped[int] = mapped_column(
-        BigIntPK, ForeignKey("xapi_statement.seq", ondelete="CASCADE"), primary_key=True
-    )
+    seq: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     direct: Mapped[bool] = mapped_column(Boolean)
 
 
