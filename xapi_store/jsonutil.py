@@ -35,3 +35,13 @@ def dumps_bytes(value) -> bytes:
         except TypeError:
             pass
     return json.dumps(value, ensure_ascii=False).encode()
+
+
+def dumps_sorted(value) -> bytes:
+    """JSON with sorted keys: the same value always gives the same bytes (digests)."""
+    if orjson is not None:
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except TypeError:
+            pass
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()

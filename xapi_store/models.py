@@ -146,3 +146,6 @@ class ActivityDefinition(Base):
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     activity_id: Mapped[str] = mapped_column(Text)
     definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # storage.definition_digest(definition): a batch asks for this, not for the definition,
+    # and finds the definition in its process's cache of definitions by digest.
+    digest: Mapped[str] = mapped_column(String(32), server_default="")

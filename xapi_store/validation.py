@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from . import jsonutil
 from .errors import ValidationError
 
 UUID_RE = re.compile(
@@ -48,6 +49,31 @@ INTERACTION_TYPES = {
     "other": (),
 }
 COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
+
+
+# Actors, verbs and activities recur from statement to statement (the same learners, verbs and
+# course pages): each one found valid is remembered by its JSON text, and the same text is not
+# checked again. Only successes are kept, so every error still names its own path. The text is
+# exact, except that orjson writes NaN as null; no place of these objects accepts the one and
+# refuses the other (strings everywhere, extensions unchecked), so the memo cannot change a verdict.
+VALID_SEEN: dict[tuple[str, bool, bytes], bool] = {}
+VALID_SEEN_LIMIT = 20_000
+
+
+def seen_valid(kind: str, v2: bool, value) -> tuple | None:
+    """The memo key of `value` when it was found valid before, else None (see VALID_SEEN)."""
+    try:
+        key = (kind, v2, jsonutil.dumps_bytes(value))
+    except (TypeError, ValueError):
+        return ("", False, b"")  # not JSON-serialisable as is: never remembered
+    return None if key in VALID_SEEN else key
+
+
+def remember_valid(key: tuple):
+    if key[0]:
+        if len(VALID_SEEN) >= VALID_SEEN_LIMIT:
+            VALID_SEEN.clear()
+        VALID_SEEN[key] = True
 
 
 def fail(path: str, why: str):
@@ -211,25 +237,34 @@ class Validator:
                 self.agent(member, f"{path}.member[{i}]")
 
     def actor(self, value, path: str):
+        if (key := seen_valid("actor", self.v2, value)) is None:
+            return
         if isinstance(value, dict) and value.get("objectType") == "Group":
             self.group(value, path)
         else:
             self.agent(value, path)
+        remember_valid(key)
 
     # verb, activity ------------------------------------------------------
     def verb(self, value, path: str):
+        if (key := seen_valid("verb", self.v2, value)) is None:
+            return
         check_object(value, path, {"id", "display"}, ("id",))
         check_iri(value["id"], f"{path}.id")
         if "display" in value:
             check_language_map(value["display"], f"{path}.display")
+        remember_valid(key)
 
     def activity(self, value, path: str):
+        if (key := seen_valid("activity", self.v2, value)) is None:
+            return
         check_object(value, path, {"objectType", "id", "definition"}, ("id",))
         if "objectType" in value and value["objectType"] != "Activity":
             fail(f"{path}.objectType", "must be 'Activity'")
         check_iri(value["id"], f"{path}.id")
         if "definition" in value:
             self.definition(value["definition"], f"{path}.definition")
+        remember_valid(key)
 
     def definition(self, value, path: str):
         allowed = {
