@@ -56,50 +56,57 @@ def _activities(items) -> list[dict]:
 
 
 def _add(keys: dict[int, bool], key: int, direct: bool):
-    keys[key] = keys.get(key, False) or direct
+    if not keys.get(key):
+        keys[key] = direct
+
+
+def _add_actor(keys: dict[int, bool], actor: dict, direct: bool):
+    for ifi in actor_ifis(actor):
+        _add(keys, index_key("a", ifi), direct)
 
 
 def _body_keys(body: dict, keys: dict[int, bool], direct: bool):
     """Keys of actor/verb/object/context of a statement or substatement; `direct` marks the
     actor and object of the statement itself (the agent/activity filters without related_*)."""
     obj = body["object"]
-    for ifi in actor_ifis(body["actor"]):
-        _add(keys, index_key("a", ifi), direct)
+    _add_actor(keys, body["actor"], direct)
     object_type = obj.get("objectType", "Activity")
-    if object_type in ("Agent", "Group"):
-        for ifi in actor_ifis(obj):
-            _add(keys, index_key("a", ifi), direct)
-    elif object_type == "Activity":
+    if object_type == "Activity":
         _add(keys, index_key("c", obj["id"]), direct)
+    elif object_type in ("Agent", "Group"):
+        _add_actor(keys, obj, direct)
     elif object_type == "SubStatement":
         _body_keys(obj, keys, direct=False)
-    context = body.get("context") or {}
+    context = body.get("context")
     if direct:
         keys[index_key("V", body["verb"]["id"])] = True
-        if "registration" in context:
+        if context and "registration" in context:
             keys[index_key("R", context["registration"].lower())] = True
+    if not context:
+        return
     for key in ("instructor", "team"):
         if key in context:
-            for ifi in actor_ifis(context[key]):
-                _add(keys, index_key("a", ifi), False)
+            _add_actor(keys, context[key], False)
     for item in context.get("contextAgents") or ():
-        for ifi in actor_ifis(item["agent"]):
-            _add(keys, index_key("a", ifi), False)
+        _add_actor(keys, item["agent"], False)
     for item in context.get("contextGroups") or ():
-        for ifi in actor_ifis(item["group"]):
-            _add(keys, index_key("a", ifi), False)
+        _add_actor(keys, item["group"], False)
     for items in (context.get("contextActivities") or {}).values():
         for activity in _activities(items):
             _add(keys, index_key("c", activity["id"]), False)
 
 
-def index_keys(statement: dict) -> dict[int, bool]:
+def index_keys(statement: dict, authority_keys: dict[int, bool] | None = None) -> dict[int, bool]:
     """The filter keys of a statement (Communication 2.1.3) and whether each is direct
-    (actor or object) or only related (context, authority, substatement)."""
+    (actor or object) or only related (context, authority, substatement). A batch passes the
+    keys of its authority, the same for every statement, as `authority_keys`."""
     keys: dict[int, bool] = {}
     _body_keys(statement, keys, direct=True)
-    for ifi in actor_ifis(statement.get("authority") or {}):
-        _add(keys, index_key("a", ifi), False)
+    if authority_keys is None:
+        authority_keys = {}
+        _add_actor(authority_keys, statement.get("authority") or {}, False)
+    for key in authority_keys:
+        _add(keys, key, False)
     return keys
 
 
@@ -255,7 +262,7 @@ def _insert_rows(
                     "voided": row.voided,
                     "object_ref": row.object_ref,
                     "data": row.data,
-                    "keys": [[k, d] for k, d in keys_by_id[row.statement_id].items()],
+                    "keys": list(keys_by_id[row.statement_id].items()),  # tuples: arrays
                 }
                 for row in rows
             ]
@@ -420,7 +427,14 @@ def _check_voiding(session: Session, statements: list[dict], batch: dict[str, di
 
 def statement_keys(session: Session, rows) -> dict[str, dict[int, bool]]:
     """The index keys of each new row (objects with statement_id, object_ref and data)."""
-    keys_by_id = {row.statement_id: index_keys(row.data) for row in rows}
+    authorities: dict[int, dict[int, bool]] = {}  # by id() of the authority object
+    keys_by_id = {}
+    for row in rows:
+        authority = row.data.get("authority") or {}
+        if id(authority) not in authorities:
+            authorities[id(authority)] = {}
+            _add_actor(authorities[id(authority)], authority, False)
+        keys_by_id[row.statement_id] = index_keys(row.data, authorities[id(authority)])
     # A statement referring to another (StatementRef) meets the filters its target meets
     # (Communication 2.1.3, "Filter Conditions for StatementRefs").
     refs = {row.object_ref for row in rows if row.object_ref}
@@ -521,10 +535,13 @@ def _defined_activities(body: dict, found: dict[str, dict]):
     for items in ((body.get("context") or {}).get("contextActivities") or {}).values():
         candidates += _activities(items)
     for activity in candidates:
-        if activity.get("definition"):
-            found[activity["id"]] = merge_definition(
-                found.get(activity["id"], {}), activity["definition"]
-            )
+        definition = activity.get("definition")
+        if definition:
+            before = found.get(activity["id"])
+            if before is None:
+                found[activity["id"]] = definition
+            elif before != definition:
+                found[activity["id"]] = merge_definition(before, definition)
 
 
 def merge_definition(old: dict, new: dict) -> dict:

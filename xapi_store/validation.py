@@ -419,20 +419,8 @@ class Validator:
         if "extensions" in value:
             check_extensions(value["extensions"], f"{path}.extensions")
         if "contextActivities" in value:
-            activities = check_object(
-                value["contextActivities"],
-                f"{path}.contextActivities",
-                {"parent", "grouping", "category", "other"},
-            )
-            for key, items in activities.items():
-                kpath = f"{path}.contextActivities.{key}"
-                if isinstance(items, dict):
-                    self.activity(items, kpath)
-                elif isinstance(items, list):
-                    for i, item in enumerate(items):
-                        self.activity(item, f"{kpath}[{i}]")
-                else:
-                    fail(kpath, "must be an Activity or an array of Activities")
+            self.context_activities(value["contextActivities"], f"{path}.contextActivities")
+
         for key, member in (("contextAgents", "agent"), ("contextGroups", "group")):
             if key not in value:
                 continue
@@ -454,6 +442,21 @@ class Validator:
                         fail(f"{ipath}.relevantTypes", "must be a non-empty array of IRIs")
                     for j, iri in enumerate(types):
                         check_iri(iri, f"{ipath}.relevantTypes[{j}]")
+
+    def context_activities(self, value, path: str):
+        # Remembered as a whole: a page's parent and grouping come back in every statement.
+        if (key := seen_valid("contextActivities", self.v2, value)) is None:
+            return
+        check_object(value, path, {"parent", "grouping", "category", "other"})
+        for kind, items in value.items():
+            if isinstance(items, dict):
+                self.activity(items, f"{path}.{kind}")
+            elif isinstance(items, list):
+                for i, item in enumerate(items):
+                    self.activity(item, f"{path}.{kind}[{i}]")
+            else:
+                fail(f"{path}.{kind}", "must be an Activity or an array of Activities")
+        remember_valid(key)
 
     # attachments -----------------------------------------------------------
     def attachments(self, value, path: str):
