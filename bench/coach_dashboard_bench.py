@@ -3,7 +3,7 @@
 
 Run from the repository root (PostgreSQL on 127.0.0.1:5432, user postgres, trust auth):
 
-    PYTHONPATH=. /work/venv/bin/python bench/coach_dashboard_bench.py
+    .venv/bin/python bench/coach_dashboard_bench.py
     PYTHONPATH=. python bench/coach_dashboard_bench.py --learners 50 --statements 20000 --runs 5
 
 It creates a throwaway database (taawun_cbench_<random>), migrates it like `lms init-db`, loads

@@ -2,9 +2,9 @@
 
 Run from the repository root (PostgreSQL on 127.0.0.1:5432, user postgres, trust auth):
 
-    PYTHONPATH=. /work/venv/bin/python bench/lrs_bench.py              # 100,000 statements
-    PYTHONPATH=. /work/venv/bin/python bench/lrs_bench.py --quick      # 5,000, a smoke run
-    PYTHONPATH=. /work/venv/bin/python bench/lrs_bench.py --million --json /tmp/lrs.json
+    .venv/bin/python bench/lrs_bench.py              # 100,000 statements
+    .venv/bin/python bench/lrs_bench.py --quick      # 5,000, a smoke run
+    .venv/bin/python bench/lrs_bench.py --million --json /tmp/lrs.json
 
 It creates a throwaway database (taawun_bench_<random>), migrates it with `lms init-db`, serves
 the LMS with `lms serve` (gunicorn, the hosted configuration: the LRS at /xapi/) on a free port,

@@ -2,8 +2,8 @@
 
 Run from the repository root (PostgreSQL on 127.0.0.1:5432, user postgres, trust auth):
 
-    PYTHONPATH=. /work/venv/bin/python bench/market_search_bench.py             # 50,000 products
-    PYTHONPATH=. /work/venv/bin/python bench/market_search_bench.py --products 5000 --runs 10
+    .venv/bin/python bench/market_search_bench.py             # 50,000 products
+    .venv/bin/python bench/market_search_bench.py --products 5000 --runs 10
 
 It creates a throwaway database (taawun_mbench_<random>), migrates it like `lms init-db`, fills it
 with seeded cooperatives and products in fr/ar/en, then times typical searches twice: the search

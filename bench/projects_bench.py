@@ -2,8 +2,8 @@
 
 Run from the repository root:
 
-    PYTHONPATH=. /work/venv/bin/python bench/projects_bench.py                      # SQLite, 5,000
-    PYTHONPATH=. /work/venv/bin/python bench/projects_bench.py --postgresql --projects 20000
+    .venv/bin/python bench/projects_bench.py                      # SQLite, 5,000
+    .venv/bin/python bench/projects_bench.py --postgresql --projects 20000
 
 PostgreSQL mode creates a throwaway database on 127.0.0.1:5432 (user postgres) and drops it.
 Pages are requested through Flask's test client, so times exclude the network.
