@@ -28,7 +28,10 @@ def init_app(app: Flask, url_prefix: str = URL_PREFIX):
 
 
 def make_engine(database_url: str):
-    engine = create_engine(database_url, pool_pre_ping=True)
+    postgresql = database_url.startswith("postgresql")
+    # No JIT on PostgreSQL: see lms.db.make_engine.
+    connect_args = {"options": "-c jit=off"} if postgresql else {}
+    engine = create_engine(database_url, pool_pre_ping=True, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
