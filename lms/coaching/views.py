@@ -54,8 +54,10 @@ STATES = {
     dashboards.NOT_STARTED: ("○", _l("not started")),
 }
 TIMELINE_LENGTH = 30
-#: Bookkeeping statements that say nothing new to a coach (progressed follows every page).
-TIMELINE_SKIPS = {VERBS["progressed"][0], VERBS["initialized"][0]}
+#: Bookkeeping statements that say nothing new to a coach (progressed follows every page). A
+#: voiding statement matches the learner's filter through the statement it voids (xAPI
+#: Communication 2.1.3) but is someone else's correction, and the voided statement is gone.
+TIMELINE_SKIPS = {VERBS["progressed"][0], VERBS["initialized"][0], VERBS["voided"][0]}
 
 
 def help_reason(reason: str, detail: dict, course_id: str) -> str:

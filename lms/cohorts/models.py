@@ -88,6 +88,8 @@ class CohortSession(Base):
 
 
 class Attendance(Base):
+    """Whether a learner was at a session, as the trainer last ticked it."""
+
     __tablename__ = "attendance"
     __table_args__ = (UniqueConstraint("session_id", "user_id"),)
 
@@ -97,5 +99,8 @@ class Attendance(Base):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     present: Mapped[bool] = mapped_column(default=True)
+    #: The id of the `attended` statement recorded when the learner was ticked present, so that
+    #: unticking can void it; None while absent (and on rows saved before ids were kept).
+    attended_statement_id: Mapped[str | None] = mapped_column(String(36))
 
     session: Mapped[CohortSession] = relationship(back_populates="attendance")

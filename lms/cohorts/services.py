@@ -6,6 +6,7 @@ import secrets
 from datetime import date
 
 import tincan
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,7 @@ from lms.cohorts import catalog
 from lms.cohorts.models import Accreditation, Attendance, Cohort, CohortMember, CohortSession
 from lms.db import utcnow
 from lms.xapi import recorder
-from lms.xapi.vocabulary import EXTENSIONS
+from lms.xapi.vocabulary import EXTENSIONS, VERBS
 
 #: Join codes avoid look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B) so they can be read aloud or copied
 #: from a board in a training room.
@@ -243,47 +244,88 @@ def session_activity(meeting: CohortSession) -> tincan.Activity:
     )
 
 
-def take_attendance(session: Session, meeting: CohortSession, present_ids: set[int]) -> int:
-    """Save who was there; each newly present learner gets an `attended` statement.
+def attended_statement(meeting: CohortSession, learner: User) -> tincan.Statement:
+    """The learner was at the session (its id is kept on the attendance row)."""
+    return recorder.statement(
+        learner,
+        "attended",
+        session_activity(meeting),
+        ctx=recorder.context(
+            parent=[
+                recorder.activity(
+                    recorder.activity_iri(
+                        "courses", meeting.course_id, "modules", meeting.module_id
+                    ),
+                    "module",
+                    {"en": meeting.module_id},
+                )
+            ],
+            grouping=[cohort_activity(meeting.cohort), course_activity(meeting.course_id)],
+        ),
+    )
 
-    Taking attendance again (a late arrival) only adds statements for the new names; a learner
-    unticked later keeps the earlier statement (the act was recorded) but no longer counts.
+
+def recorded_presence(meeting: CohortSession, row: Attendance, learner: User) -> list[str]:
+    """The ids of the `attended` statements that say this learner was at this session.
+
+    Rows saved before ids were kept have none: their statements are looked up in the LRS (the
+    older rules could record several for one session). An external LRS that cannot be reached
+    leaves them in place rather than refusing the trainer's correction.
+    """
+    if row.attended_statement_id:
+        return [row.attended_statement_id]
+    attended = VERBS["attended"][0]
+    try:
+        found = recorder.statements(
+            agent=recorder.actor_dict(learner),
+            verb_key="attended",
+            activity_id=session_activity(meeting).id,
+        )
+        # a statement about a statement matches its target's filters (xAPI Communication 2.1.3)
+        return [stmt["id"] for stmt in found if stmt["verb"]["id"] == attended]
+    except OSError:
+        current_app.logger.warning("attended statements of %s not found to void", learner.id)
+        return []
+
+
+def take_attendance(
+    session: Session, meeting: CohortSession, present_ids: set[int], taken_by: User
+) -> int:
+    """Save who was there, with the statements that keep the LRS in agreement with the ticks.
+
+    Each newly ticked learner gets an `attended` statement, whose id the row keeps. Unticking
+    (a mistake corrected) voids that statement (xAPI Data 2.3.2): the actor of the voiding
+    statement is `taken_by`, the trainer or admin who saved the list, as in every other act a
+    person does in Taawun. Ticking again records a new `attended` statement. Saving the same
+    list again records nothing.
     """
     members = {m.user_id: m.user for m in meeting.cohort.members}
     existing = {row.user_id: row for row in meeting.attendance}
-    new_statements = []
-    cohort_act = cohort_activity(meeting.cohort)
-    module_parent = recorder.activity(
-        recorder.activity_iri("courses", meeting.course_id, "modules", meeting.module_id),
-        "module",
-        {"en": meeting.module_id},
-    )
+    statements = []
     for user_id, user in members.items():
         present = user_id in present_ids
         row = existing.get(user_id)
         if row is None:
-            row = Attendance(session_id=meeting.id, user_id=user_id, present=present)
+            row = Attendance(session_id=meeting.id, user_id=user_id, present=False)
             session.add(row)
             meeting.attendance.append(row)
         elif row.present == present:
             continue
-        row.present = present
         if present:
-            new_statements.append(
-                recorder.statement(
-                    user,
-                    "attended",
-                    session_activity(meeting),
-                    ctx=recorder.context(
-                        parent=[module_parent],
-                        grouping=[cohort_act, course_activity(meeting.course_id)],
-                    ),
-                )
-            )
+            attended = attended_statement(meeting, user)
+            row.attended_statement_id = str(attended.id)
+            statements.append(attended)
+        elif row.present:
+            statements += [
+                recorder.voiding(taken_by, statement_id)
+                for statement_id in recorded_presence(meeting, row, user)
+            ]
+            row.attended_statement_id = None
+        row.present = present
     meeting.attendance_taken_at = utcnow()
     session.flush()
-    if new_statements:
-        recorder.record_many(new_statements, session)
+    if statements:
+        recorder.record_many(statements, session)
     return sum(1 for uid in present_ids if uid in members)
 
 

@@ -280,7 +280,7 @@ def attendance(cohort_id: int, session_id: int):
             present = {int(v) for v in request.form.getlist("present")}
         except ValueError:
             abort(400)
-        count = services.take_attendance(session, meeting, present)
+        count = services.take_attendance(session, meeting, present, current_user)
         flash(_("Attendance saved: %(count)d present.", count=count), "success")
         return redirect(url_for("cohorts.attendance", cohort_id=cohort.id, session_id=meeting.id))
     if form.is_submitted():

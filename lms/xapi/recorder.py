@@ -122,6 +122,12 @@ def statement(
     )
 
 
+def voiding(user, statement_id: str) -> tincan.Statement:
+    """`user` withdraws an earlier statement: the LRS keeps it but no query returns it any more
+    (xAPI 1.0.3 Data 2.3.2, voided verb with a StatementRef object)."""
+    return statement(user, "voided", tincan.StatementRef(id=statement_id))
+
+
 def to_dict(stmt: tincan.Statement | dict) -> dict:
     data = stmt if isinstance(stmt, dict) else json.loads(stmt.to_json(TINCAN_VERSION))
     data = dict(data)
