@@ -16,7 +16,9 @@ from babel.messages.pofile import read_po
 from flask import Flask, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
+from markupsafe import Markup, escape
 
+from lms.bidi import isolate
 from lms.config import DEFAULT_LANGUAGE, LANGUAGES, RTL_LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +57,11 @@ def localised(texts: dict[str, str] | None, language: str | None = None) -> str:
 
 def list_text(items) -> str:
     """'A, B et C' / 'A وB وC' / 'A, B, and C': a list written as the language writes one."""
+    items = list(items)
+    if any(hasattr(item, "__html__") for item in items):
+        # isolated names (<bdi>) stay markup: every item escaped, the joining words are CLDR's
+        escaped = [str(escape(item)) for item in items]
+        return Markup(format_list(escaped, locale=current_language()))  # noqa: S704
     return format_list([str(item) for item in items], locale=current_language())
 
 
@@ -62,6 +69,7 @@ def init_app(app: Flask, translation_dirs: list[Path]) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in translation_dirs)
     Babel(app, locale_selector=select_language)
     app.add_template_filter(list_text)
+    app.add_template_filter(isolate, "bdi")
     app.jinja_env.globals.update(
         current_language=current_language,
         text_direction=text_direction,

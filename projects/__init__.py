@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from lms.bidi import with_names
 from lms.path import course_completed, unlocked_after_course
 from lms.plugins import MenuEntry, PathStep, StepStatus, registry
 
@@ -55,7 +57,9 @@ def path_status(user) -> StepStatus:
     return StepStatus(
         unlocked=True,
         done=any(project.state in DONE_STATES for project in mine),
-        hint=_l("%(name)s: %(state)s", name=latest.name, state=services.STATES[latest.state]),
+        hint=with_names(
+            _("%(name)s: %(state)s"), name=latest.name, state=services.STATES[latest.state]
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from lms.access import PUBLIC, USER, allow
 from lms.auth.models import User, UserRole
+from lms.bidi import with_names
 from lms.csv_export import csv_response
 from lms.db import session
 from lms.i18n import current_language
@@ -357,7 +358,7 @@ def assign_coach(project_id: int):
     except ProjectError as exc:
         form.form_errors.extend(exc.messages)
         return _render_project(project, 422, coach_form=form)
-    flash(_("Coach assigned: %(name)s.", name=coach.display_name), "success")
+    flash(with_names(_("Coach assigned: %(name)s."), name=coach.display_name), "success")
     return redirect(url_for("projects.show", project_id=project.id), 303)
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 from lms.access import PUBLIC, USER, allow
 from lms.auth import services
 from lms.auth.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
+from lms.bidi import with_names
 from lms.db import session
 from lms.extensions import limiter
 from lms.i18n import current_language
@@ -60,7 +61,7 @@ def register():
                 region=form.region.data or None,
             )
             login_user(user)
-            flash(_("Welcome to Taawun, %(name)s!", name=user.display_name), "success")
+            flash(with_names(_("Welcome to Taawun, %(name)s!"), name=user.display_name), "success")
             return redirect(url_for("main.dashboard"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status

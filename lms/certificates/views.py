@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from lms.access import PUBLIC, USER, allow
 from lms.auth.models import User
+from lms.bidi import with_names
 from lms.certificates import services, signing
 from lms.certificates.document import certificate_pdf
 from lms.certificates.forms import CertifyForm, RevokeForm, VerifyForm
@@ -127,7 +128,7 @@ def certify(cohort_id: int, public_id: str):
             (target.errors if target else form.form_errors).append(str(MESSAGES[str(exc)]))
             status = 400
         else:
-            flash(_("%(name)s is certified.", name=learner.display_name), "success")
+            flash(with_names(_("%(name)s is certified."), name=learner.display_name), "success")
             return redirect(url_for("certificates.public", code=cert.code))
     elif form.is_submitted():
         status = 400

@@ -10,7 +10,9 @@ from datetime import datetime
 
 from flask_babel import format_percent, format_timedelta
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
+from lms.bidi import isolate
 from lms.db import utcnow
 from lms.i18n import current_language, localised
 from lms.xapi.vocabulary import ACTIVITY_TYPES, VERBS
@@ -19,21 +21,28 @@ _VERB_KEYS = {iri: key for key, (iri, _display) in VERBS.items()}
 _TYPE_KEYS = {iri: key for key, iri in ACTIVITY_TYPES.items()}
 
 
+def _fill(template: str, **values) -> str:
+    """`template % values`, as markup (the template escaped) when a value is an isolated name."""
+    if any(isinstance(value, Markup) for value in values.values()):
+        return escape(template) % values
+    return template % values
+
+
 def _object_phrase(kind: str | None, name: str) -> str:
     """The object with its kind, as the sentence names it ("the quiz “Values”")."""
     phrases = {
-        "course": lambda: _("the course “%(name)s”", name=name),
-        "module": lambda: _("the module “%(name)s”", name=name),
-        "lesson": lambda: _("the page “%(name)s”", name=name),
-        "assessment": lambda: _("the quiz “%(name)s”", name=name),
-        "interaction": lambda: _("the question “%(name)s”", name=name),
-        "activity": lambda: _("the activity “%(name)s”", name=name),
-        "meeting": lambda: _("the session “%(name)s”", name=name),
-        "cohort": lambda: _("the cohort “%(name)s”", name=name),
-        "certificate": lambda: _("the certificate “%(name)s”", name=name),
-        "coaching-session": lambda: _("the coaching session “%(name)s”", name=name),
+        "course": lambda: _("the course “%(name)s”"),
+        "module": lambda: _("the module “%(name)s”"),
+        "lesson": lambda: _("the page “%(name)s”"),
+        "assessment": lambda: _("the quiz “%(name)s”"),
+        "interaction": lambda: _("the question “%(name)s”"),
+        "activity": lambda: _("the activity “%(name)s”"),
+        "meeting": lambda: _("the session “%(name)s”"),
+        "cohort": lambda: _("the cohort “%(name)s”"),
+        "certificate": lambda: _("the certificate “%(name)s”"),
+        "coaching-session": lambda: _("the coaching session “%(name)s”"),
     }
-    return phrases[kind]() if kind in phrases else f"“{name}”"
+    return _fill(phrases[kind]() if kind in phrases else "“%(name)s”", name=name)
 
 
 def _when(timestamp: str | None, now: datetime) -> str:
@@ -43,8 +52,14 @@ def _when(timestamp: str | None, now: datetime) -> str:
     return format_timedelta(moment - now, add_direction=True, threshold=0.9)
 
 
-def sentence(statement: dict, now: datetime | None = None, language: str | None = None) -> str:
-    """One statement as a sentence without its subject (the page names the learner)."""
+def sentence(
+    statement: dict, now: datetime | None = None, language: str | None = None, html: bool = False
+) -> str:
+    """One statement as a sentence without its subject (the page names the learner).
+
+    `html=True`: markup with the thing's name in a <bdi> (names typed by people, Latin or Arabic,
+    inside a sentence of the other direction); otherwise plain text, for the CSV.
+    """
     language = language or current_language()
     now = now or utcnow()
     verb = statement.get("verb", {})
@@ -54,9 +69,10 @@ def sentence(statement: dict, now: datetime | None = None, language: str | None 
     definition = obj.get("definition") or {}
     kind = _TYPE_KEYS.get(definition.get("type"))
     name = localised(definition.get("name"), language) or obj.get("id", "")
-    text = _("%(verb)s %(object)s", verb=verb_text, object=_object_phrase(kind, name))
+    phrase = _object_phrase(kind, isolate(name) if html else name)
+    text = _fill(_("%(verb)s %(object)s"), verb=verb_text, object=phrase)
     score = (statement.get("result") or {}).get("score", {}).get("scaled")
     if score is not None:
-        text = _("%(text)s with %(score)s", text=text, score=format_percent(score))
+        text = _fill(_("%(text)s with %(score)s"), text=text, score=format_percent(score))
     when = _when(statement.get("timestamp"), now)
-    return _("%(text)s, %(when)s", text=text, when=when) if when else text
+    return _fill(_("%(text)s, %(when)s"), text=text, when=when) if when else text

@@ -251,13 +251,15 @@ def _followed_learner(public_id: str) -> User:
     return learner
 
 
-def timeline(learner: User, limit: int = TIMELINE_LENGTH) -> list[tuple[dict, str]]:
+def timeline(
+    learner: User, limit: int = TIMELINE_LENGTH, html: bool = False
+) -> list[tuple[dict, str]]:
     found = []
     now = utcnow()
     for stmt in recorder.statements(agent=recorder.actor_dict(learner), ascending=False):
         if stmt["verb"]["id"] in TIMELINE_SKIPS:
             continue
-        found.append((stmt, sentence(stmt, now)))
+        found.append((stmt, sentence(stmt, now, html=html)))
         if len(found) >= limit:
             break
     return found
@@ -274,7 +276,7 @@ def learner(public_id: str):
     return render_template(
         "coaching/learner.html",
         person=person,
-        timeline=timeline(person),
+        timeline=timeline(person, html=True),
         sessions=services.sessions_with(session, person),
         private=sees_private_notes(current_user),
         cohorts=cohorts.cohorts_of_learner(session, person),

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from lms.access import USER, allow
 from lms.auth.models import User
 from lms.auth.services import find_by_email
+from lms.bidi import with_names
 from lms.cohorts import catalog, services
 from lms.cohorts.forms import (
     AccreditForm,
@@ -79,7 +80,9 @@ def accreditations():
             except CohortError as exc:
                 form.trainer_email.errors.append(message(exc))
             else:
-                flash(_("%(name)s is accredited.", name=trainer.display_name), "success")
+                flash(
+                    with_names(_("%(name)s is accredited."), name=trainer.display_name), "success"
+                )
                 return redirect(url_for("cohorts.accreditations"))
         status = 400
     elif form.is_submitted():
@@ -228,7 +231,7 @@ def add_member(cohort_id: int):
     except CohortError as exc:
         flash(message(exc), "error")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id)), 303
-    flash(_("%(name)s is added to the cohort.", name=learner.display_name), "success")
+    flash(with_names(_("%(name)s is added to the cohort."), name=learner.display_name), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
@@ -244,7 +247,9 @@ def remove_member(cohort_id: int, public_id: str):
     except CohortError as exc:
         flash(message(exc), "error")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id)), 303
-    flash(_("%(name)s is removed from the cohort.", name=learner.display_name), "success")
+    flash(
+        with_names(_("%(name)s is removed from the cohort."), name=learner.display_name), "success"
+    )
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
@@ -337,7 +342,7 @@ def join_link(code: str):
     if form.validate_on_submit():
         if not already:
             services.add_member(session, cohort, current_user)
-            flash(_("Welcome to the cohort %(name)s.", name=cohort.name), "success")
+            flash(with_names(_("Welcome to the cohort %(name)s."), name=cohort.name), "success")
         return redirect(url_for("main.dashboard"))
     if form.is_submitted():
         abort(400)

@@ -11,6 +11,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from lms.regions import REGIONS
+from tests.bidi_check import bare_names
 from tests.conftest import log_in_as, make_test_app
 from tests.market.conftest import picture_bytes
 
@@ -28,6 +29,18 @@ ALLOWED_SAME_TEXT = [
     re.compile(r"^https?://"),  # addresses shown as text
     re.compile(r"Taawun|Open Badges?|xAPI|PDF|CSV|JWT|JSON|Atom|QR", re.I),  # brand/format names
 ]
+# Latin names with brackets, as people type them: a right-to-left page must isolate each one
+# (<bdi>), or the bidi algorithm moves its closing bracket to the other end.
+LATIN_NAMES = {
+    "learner": "Youssef Alami (Tiznit)",
+    "trainer": "Fatima Zahra (trainer)",
+    "coach": "Karim B. (coach)",
+    "admin": "Admin (Taawun)",
+    "cohort": "Think.COOP Tiznit (2026)",
+    "place": "Dar Chabab (room 2)",
+    "cooperative": "Coop Argan Tifaout (Souss)",
+    "project": "Argan Tifaout (project)",
+}
 # Pages whose failing checks are known and left for a larger fix: (path pattern, check) -> why.
 KNOWN_ISSUES: dict[tuple[str, str], str] = {}
 
@@ -199,10 +212,12 @@ def seed_site(app) -> dict:
     with app.test_request_context():
         session = app.extensions["db_session"]()
         people = {role: find_by_email(session, f"{role}@example.org") for role in ROLES[1:]}
-        for user in people.values():
+        for role, user in people.items():
             user.preferred_language = None  # the `lang` cookie then chooses the language
+            user.display_name = LATIN_NAMES[role]
         learner, trainer = people["learner"], people["trainer"]
         cohort = session.scalar(select(Cohort).where(Cohort.trainer_id == trainer.id))
+        cohort.name, cohort.place = LATIN_NAMES["cohort"], LATIN_NAMES["place"]
         course = courses.get_course(session, cohort.course_ids[0])
         module = next(m for m in course.modules if m.quiz)
         courses.enrol(session, learner, course, "fr")
@@ -212,10 +227,11 @@ def seed_site(app) -> dict:
         cert = certificates.certify(session, trainer, cohort, learner, course.id,
                                     override_reason="demo data for the quality crawl")  # fmt: skip
         project = projects.create_project(session, learner, {
-            "name": "Coopérative Argane Tifaout", "sector": "agriculture",
+            "name": LATIN_NAMES["project"], "sector": "agriculture",
             "region": "souss-massa", "members_count": 7, "members_women": 5,
             "members_youth": 3})  # fmt: skip
         coop = session.scalar(select(Cooperative))
+        coop.name = LATIN_NAMES["cooperative"]
         product = session.scalar(select(Product).where(Product.cooperative_id == coop.id))
         # a real picture on the product and on the cooperative: their pages show <img>
         photo = market.add_photo(session, coop, picture_bytes((640, 480)), product)
@@ -248,7 +264,8 @@ def seed_site(app) -> dict:
             title = product_row.title
             data_texts |= set(title.values()) if isinstance(title, dict) else {title}
         session.commit()
-    return {"people": people, "ids": ids, "data": {t for t in data_texts if t}}
+    data = {t for t in data_texts if t}
+    return {"people": people, "ids": ids, "data": data, "names": set(LATIN_NAMES.values())}
 
 
 def _url_values(endpoint: str, arguments, ids: dict) -> dict | None:
@@ -299,9 +316,10 @@ LATIN_COMMA_IN_ARABIC = re.compile(r"[\u0600-\u06ff]\)?\s*,")
 CHECKED_STATUSES = (200, 403, 404)
 
 
-def _check(response, lang: str, english: Page | None, data: set) -> tuple:
+def _check(response, lang: str, english: Page | None, data: set, names=()) -> tuple:
     """(parsed page, its problems) for one HTML response in one language."""
-    page = parse(response.get_data(as_text=True))
+    html = response.get_data(as_text=True)
+    page = parse(html)
     found = page.finish()
     if page.html_attrs.get("lang") != lang:
         found.append(f"<html lang={page.html_attrs.get('lang')!r}>")
@@ -312,6 +330,8 @@ def _check(response, lang: str, english: Page | None, data: set) -> tuple:
         for text in page.texts:
             if LATIN_COMMA_IN_ARABIC.search(text):
                 found.append(f"Latin comma in Arabic text (want '،'): {text[:80]!r}")
+        for where in bare_names(html, names):
+            found.append(f"name not isolated (want <bdi>): {where}")
     if english:  # course content included: the courses are written in fr, ar and en
         for text in _untranslated(page.texts, set(english.texts), data):
             found.append(f"untranslated: {text[:80]!r}")
@@ -340,7 +360,7 @@ def test_every_page_passes_the_quality_checks(app, site):
                 if response.status_code not in CHECKED_STATUSES or response.mimetype != "text/html":
                     break
                 pages_checked += 1
-                page, found = _check(response, lang, english, site["data"])
+                page, found = _check(response, lang, english, site["data"], site["names"])
                 english = english or page
                 _report(problems, url, who, lang, found)
     print(f"\n{pages_checked} pages checked; routes skipped for want of data: {skipped}")
@@ -376,7 +396,7 @@ def test_every_form_sent_empty_answers_in_the_users_language(app, site):
                 if response.status_code not in (400, 422):
                     break
                 errors_checked += 1
-                page, found = _check(response, lang, english, site["data"])
+                page, found = _check(response, lang, english, site["data"], site["names"])
                 english = english or page
                 _report(problems, f"POST {url}", who, lang, found)
     print(f"\n{errors_checked} error pages checked")
@@ -414,6 +434,10 @@ def test_the_checks_catch_what_they_promise():
     texts = ["Save the changes now", "Fatima Zahra likes argan oil", "12 000 MAD", "Oui"]
     assert _untranslated(texts, english, {"Fatima Zahra"}) == ["Save the changes now"]
     assert LATIN_COMMA_IN_ARABIC.search("سوس ماسة, Tiznit")
+    assert bare_names("<p>المكوّن: Ali (A)</p><dd><bdi>Ali (A)</bdi></dd>", {"Ali (A)"}) == [
+        "'Ali (A)' in <p>المكوّن: Ali (A)"
+    ]
+    assert bare_names('<title>Ali (A)</title><td dir="auto">Ali (A)</td>', {"Ali (A)"}) == []
     assert not LATIN_COMMA_IN_ARABIC.search("سوس ماسة، Tiznit")
 
 
@@ -484,7 +508,9 @@ def test_every_quiz_screen_passes_the_quality_checks(app, site):
     for lang, responses in screens.items():
         for response in responses:
             assert response.status_code == 200, response.text[:500]
-            _page, found = _check(response, lang, english if lang != "en" else None, site["data"])
+            _page, found = _check(
+                response, lang, english if lang != "en" else None, site["data"], site["names"]
+            )
             _report(problems, f"{quiz_url} (screen {responses.index(response)})", "learner", lang,
                     found)  # fmt: skip
     unique = sorted(set(problems))

@@ -173,9 +173,13 @@ def test_timeline_sentences_in_each_language(app):
             en = sentence(stmt, now, "en")
         with force_locale("ar"):
             ar = sentence(stmt, now, "ar")
+            ar_page = sentence(stmt, now, "ar", html=True)
     assert fr == "a réussi le quiz « Valeurs et principes » avec 80\u00a0%, il y a 2 jours"
     assert en == "passed the quiz “Values and principles” with 80%, 2 days ago"
     assert ar.startswith("نجح في اختبار «القيم والمبادئ»") and "80" in ar and "يومين" in ar
+    # on the page the quiz's name is isolated from the sentence around it
+    assert ar_page.startswith("نجح في اختبار «<bdi>القيم والمبادئ</bdi>»")
+    assert ar_page.replace("<bdi>", "").replace("</bdi>", "") == ar
 
 
 def test_learner_page_shows_the_timeline(client, make_user, app):
@@ -183,10 +187,12 @@ def test_learner_page_shows_the_timeline(client, make_user, app):
     complete_course(app, people[0])
     login(client, coach)
     page = client.get(f"/coach/learners/{people[0].public_id}").get_data(as_text=True)
-    assert "a achevé le cours « Penser coopérative »" in page
+    assert "a achevé le cours « <bdi>Penser coopérative</bdi> »" in page
     assert "a réussi le quiz" in page and "a rejoint la cohorte « Cohorte Agadir »" not in page[:0]
     timeline = client.get(f"/coach/learners/{people[0].public_id}/timeline.csv")
     assert timeline.mimetype == "text/csv" and "a lu la page" in timeline.get_data(as_text=True)
+    csv_text = timeline.get_data(as_text=True)
+    assert "a achevé le cours « Penser coopérative »" in csv_text and "<bdi>" not in csv_text
 
 
 def test_coaching_log_keeps_notes_private(client, make_user, app):
