@@ -29,14 +29,15 @@ ALLOWED_SAME_TEXT = [
     re.compile(r"^https?://"),  # addresses shown as text
     re.compile(r"Taawun|Open Badges?|xAPI|PDF|CSV|JWT|JSON|Atom|QR", re.I),  # brand/format names
 ]
-# Latin names with brackets, as people type them: a right-to-left page must isolate each one
-# (<bdi>), or the bidi algorithm moves its closing bracket to the other end.
+# Latin names with brackets and stops, as people type them: a right-to-left page must isolate
+# each one (<bdi>), or the bidi algorithm mirrors a leading "(Pilot)" and sends the final "."
+# of "Karim B." to the other end.
 LATIN_NAMES = {
     "learner": "Youssef Alami (Tiznit)",
     "trainer": "Fatima Zahra (trainer)",
-    "coach": "Karim B. (coach)",
+    "coach": "Karim B.",
     "admin": "Admin (Taawun)",
-    "cohort": "Think.COOP Tiznit (2026)",
+    "cohort": "(Pilot) Think.COOP Tiznit",
     "place": "Dar Chabab (room 2)",
     "cooperative": "Coop Argan Tifaout (Souss)",
     "project": "Argan Tifaout (project)",
