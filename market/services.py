@@ -46,6 +46,7 @@ UNITS = {
     "box": _l("box"),
     "m2": _l("square metre"),
 }
+MEMBER_ROLES = {"owner": _l("owner"), "member": _l("member")}
 PAYMENT_METHODS = {"on_delivery": _l("Payment on delivery"), "bank_transfer": _l("Bank transfer")}
 STATUSES = {
     "requested": _l("Requested"),
@@ -149,6 +150,51 @@ def add_member(session: Session, coop: Cooperative, email: str) -> Membership:
     return member
 
 
+def remove_member(session: Session, coop: Cooperative, actor, member: Membership) -> None:
+    """Take someone off the cooperative (or let them leave); their orders and history stay."""
+    check_removal(session, coop, actor, member)
+    session.delete(member)
+    session.flush()
+
+
+def check_removal(session: Session, coop: Cooperative, actor, member: Membership) -> None:
+    """Raise if `actor` may not take `member` off (also used to show or not the confirmation)."""
+    leaving = member.user_id == actor.id
+    if not leaving and not is_owner(session, coop, actor):
+        raise NotAllowed(_l("Only an owner can remove a member."))
+    if member.role == "owner" and _is_last_owner(session, coop, member):
+        if leaving:
+            raise MarketError(
+                _l("You are the only owner: make another member owner before you leave.")
+            )
+        raise MarketError(_l("The cooperative must keep at least one owner."))
+
+
+def set_member_role(
+    session: Session, coop: Cooperative, actor, member: Membership, role: str
+) -> None:
+    """Make a member owner, or an owner member again (an owner always remains)."""
+    if not is_owner(session, coop, actor):
+        raise NotAllowed(_l("Only an owner can change who is owner."))
+    if role not in MEMBER_ROLES:
+        raise MarketError(_l("Choose owner or member."))
+    if member.role == "owner" and role != "owner" and _is_last_owner(session, coop, member):
+        raise MarketError(_l("The cooperative must keep at least one owner."))
+    member.role = role
+    session.flush()
+
+
+def _is_last_owner(session: Session, coop: Cooperative, member: Membership) -> bool:
+    # FOR UPDATE (PostgreSQL; SQLite writes one at a time anyway): two owners removing each
+    # other at the same moment wait for one another, so the second sees the first's change.
+    owners = session.scalars(
+        select(Membership.id)
+        .where(Membership.cooperative_id == coop.id, Membership.role == "owner")
+        .with_for_update()
+    ).all()
+    return list(owners) == [member.id]
+
+
 # --- launched projects (the projects plugin, when it is installed) ---------------------------
 
 
@@ -226,6 +272,27 @@ def update_product(session: Session, product: Product, user, **fields) -> None:
     session.flush()
     if newly_published:
         statements.product_published(user, product)
+
+
+def delete_product(session: Session, product: Product, user) -> None:
+    """Delete a listing that was never ordered, with its photos (rows that go with it)."""
+    check_deletion(session, product, user)
+    session.delete(product)
+    session.flush()
+
+
+def check_deletion(session: Session, product: Product, user) -> None:
+    """Raise if `user` may not delete `product`: members only, and never once it was ordered."""
+    if not is_member(session, product.cooperative, user):
+        raise NotAllowed(_l("Only the cooperative's members can do this."))
+    # Locking the product makes an order being placed right now wait (or be seen): orders keep
+    # pointing at their product, so one that slipped in would break its history.
+    session.execute(select(Product.id).where(Product.id == product.id).with_for_update())
+    if session.scalar(select(Order.id).where(Order.product_id == product.id).limit(1)):
+        raise MarketError(
+            _l("This product has orders, which keep pointing at it: it cannot be deleted. "
+               "Hide it instead: untick “Published” and save.")
+        )  # fmt: skip
 
 
 def add_photo(session: Session, coop: Cooperative, data: bytes, product: Product | None = None):

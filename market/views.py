@@ -24,6 +24,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from lms.access import PUBLIC, USER, allow
+from lms.bidi import with_names
 from lms.db import session
 from lms.i18n import current_language
 from lms.markdown import render_markdown
@@ -40,9 +41,17 @@ from market.forms import (
     RefuseForm,
 )
 from market.images import CONTENT_TYPE, ImageError
-from market.models import Cooperative, Order, Photo, Product
+from market.models import Cooperative, Membership, Order, Photo, Product
 from market.search import SORTS, Filters, search
-from market.services import CATEGORIES, PAYMENT_METHODS, STATUSES, UNITS, MarketError
+from market.services import (
+    CATEGORIES,
+    MEMBER_ROLES,
+    PAYMENT_METHODS,
+    STATUSES,
+    UNITS,
+    MarketError,
+    NotAllowed,
+)
 
 bp = Blueprint("market", __name__, url_prefix="/market", template_folder="templates")
 STATIC = Path(__file__).parent / "static"
@@ -299,13 +308,15 @@ def manage(coop_id: int):
     return _manage_page(coop)
 
 
-def _manage_page(coop, status=200, member_form=None, photo_form=None):
+def _manage_page(coop, status=200, member_form=None, photo_form=None, members_error=None):
     return render_template(
         "market/manage.html",
         coop=coop,
         products=sorted(coop.products, key=lambda p: p.id, reverse=True),
         orders=services.orders_of_cooperative(session, coop),
         owner=services.is_owner(session, coop, current_user),
+        members_error=members_error,
+        member_roles=MEMBER_ROLES,
         member_form=member_form or MemberForm(formdata=None),
         photo_form=photo_form or PhotoForm(formdata=None),
         action_form=ActionForm(),
@@ -339,6 +350,90 @@ def add_member(coop_id: int):
             flash(_("Member added."), "success")
             return redirect(url_for("market.manage", coop_id=coop.id))
     return _manage_page(coop, 400, member_form=form)
+
+
+def _membership_in(coop: Cooperative, member_id: int) -> Membership:
+    found = session.get(Membership, member_id)
+    if found is None or found.cooperative_id != coop.id:
+        abort(404)
+    return found
+
+
+@bp.route("/cooperatives/<int:coop_id>/members/<int:member_id>/remove", methods=["GET", "POST"])
+@allow(USER)
+def remove_member(coop_id: int, member_id: int):
+    """An owner removes a member, or a member leaves: a confirmation page comes first."""
+    coop = _member_coop(coop_id)
+    member = _membership_in(coop, member_id)
+    user = _user()
+    leaving = member.user_id == user.id
+    page = _removal_page(coop, member, leaving)
+    try:
+        if not _confirmed():
+            services.check_removal(session, coop, user, member)
+            return _confirm_page(page)
+        services.remove_member(session, coop, user, member)
+    except NotAllowed:
+        abort(403)
+    except MarketError as exc:
+        return _confirm_page(page, 409, error=exc.message)
+    if leaving:
+        flash(with_names(_("You left %(coop)s."), coop=coop.name), "success")
+        return redirect(url_for("market.mine"))
+    flash(_("Member removed."), "success")
+    return redirect(url_for("market.manage", coop_id=coop.id))
+
+
+def _removal_page(coop: Cooperative, member: Membership, leaving: bool) -> dict:
+    back = {"back_url": url_for("market.manage", coop_id=coop.id), "back_label": coop.name}
+    if leaving:
+        return {
+            "heading": with_names(_("Leave %(coop)s?"), coop=coop.name),
+            "explanation": _(
+                "You will no longer manage this cooperative's profile, products and orders. "
+                "Orders and their history stay."
+            ),
+            "button": _("Leave the cooperative"),
+            **back,
+        }
+    return {
+        "heading": with_names(
+            _("Remove %(name)s from %(coop)s?"), name=member.user.display_name, coop=coop.name
+        ),
+        "explanation": _(
+            "They will no longer manage this cooperative's profile, products and orders. "
+            "Their orders and the cooperative's history stay."
+        ),
+        "button": _("Remove the member"),
+        **back,
+    }
+
+
+@bp.route("/cooperatives/<int:coop_id>/members/<int:member_id>/role", methods=["POST"])
+@allow(USER)
+def set_member_role(coop_id: int, member_id: int):
+    coop = _member_coop(coop_id)
+    member = _membership_in(coop, member_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.set_member_role(session, coop, _user(), member, request.form.get("role", ""))
+    except NotAllowed:
+        abort(403)
+    except MarketError as exc:
+        session.rollback()  # the page below shows the members as they really are
+        return _manage_page(session.get(Cooperative, coop_id), 409, members_error=exc.message)
+    flash(_("Saved."), "success")
+    return redirect(url_for("market.manage", coop_id=coop.id))
+
+
+def _confirmed() -> bool:
+    """The second step of a removal: the confirmation page's button (CSRF checked) was pressed."""
+    return ActionForm().validate_on_submit() and request.form.get("confirmed") == "yes"
+
+
+def _confirm_page(page: dict, status: int = 200, error: str | None = None):
+    return render_template("market/confirm.html", error=error, **page), status
 
 
 @bp.route("/cooperatives/<int:coop_id>/photos", methods=["POST"])
@@ -417,6 +512,35 @@ def edit_product(product_id: int):
         photo_form=PhotoForm(formdata=None),
         action_form=ActionForm(),
     ), status
+
+
+@bp.route("/products/<int:product_id>/delete", methods=["GET", "POST"])
+@allow(USER)
+def delete_product(product_id: int):
+    """Delete a product never ordered (after a confirmation page); ordered ones can be hidden."""
+    item = session.get(Product, product_id) or abort(404)
+    coop = _member_coop(item.cooperative_id)
+    page = {
+        "heading": with_names(_("Delete %(title)s?"), title=item.title_in()),
+        "explanation": _(
+            "The product and its pictures will be deleted for good. "
+            "To take it off sale for a while, hide it instead."
+        ),
+        "button": _("Delete the product"),
+        "back_url": url_for("market.edit_product", product_id=item.id),
+        "back_label": item.title_in(),
+    }
+    try:
+        if not _confirmed():
+            services.check_deletion(session, item, _user())
+            return _confirm_page(page)
+        services.delete_product(session, item, _user())
+    except NotAllowed:
+        abort(403)
+    except MarketError as exc:
+        return _confirm_page(page, 409, error=exc.message)
+    flash(_("Product deleted."), "success")
+    return redirect(url_for("market.manage", coop_id=coop.id))
 
 
 @bp.route("/products/<int:product_id>/photos", methods=["POST"])
