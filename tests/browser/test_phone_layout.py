@@ -34,6 +34,11 @@ def _pages(ids: dict) -> dict[str, list[tuple[str, str]]]:
             ("quiz", f"{lesson}/quiz"),
             ("project-form", f"/projects/{ids['project_id']}/edit"),
             ("shop", f"/market/cooperatives/{ids['coop_id']}/manage"),
+            (
+                "remove-member",
+                f"/market/cooperatives/{ids['coop_id']}/members/{ids['member_id']}/remove",
+            ),
+            ("delete-product", f"/market/products/{ids['unordered_product_id']}/delete"),
         ],
         "trainer": [
             ("trainer-dashboard", "/dashboard"),

@@ -239,13 +239,16 @@ def seed_site(app) -> dict:
         market.add_photo(session, coop, picture_bytes((640, 480), color=(40, 120, 60)))
         order = market.place_order(session, trainer, product, product.minimum_order,
                                    "souss-massa", "on_delivery")  # fmt: skip
+        unordered = session.scalar(select(Product).where(Product.id != product.id))
+        # a plain member beside the owner: the removal confirmation page has someone to name
+        member = market.add_member(session, coop, "coach@example.org")
         session.flush()
         ids = {
             "cohort_id": cohort.id, "session_id": meeting.id, "course_id": course.id,
             "module_id": module.id, "page_id": module.pages[0].id, "public_id": learner.public_id,
             "project_id": project.id, "coop_id": coop.id, "product_id": product.id,
             "order_id": order.id, "photo_id": photo.id, "size": "small", "certificate": cert.code,
-            "join": cohort.code,
+            "join": cohort.code, "member_id": member.id, "unordered_product_id": unordered.id,
         }  # fmt: skip
         # What people typed is the same in every language: the i18n check ignores it.
         # Place names too: several regions are spelt alike in French and English.
