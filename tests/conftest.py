@@ -107,7 +107,11 @@ def runner(app):
 def db(app):
     """The database session, inside an app context."""
     with app.app_context():
-        yield app.extensions["db_session"]()
+        session = app.extensions["db_session"]()
+        yield session
+        # Requests made meanwhile remove the registry's session, this very object: a query
+        # after them starts a new transaction on it that only closing it gives back.
+        session.close()
         app.extensions["db_session"].remove()
 
 
