@@ -42,6 +42,7 @@ from pathlib import Path
 import psycopg
 import requests
 
+from lms.cli import default_workers
 from lms.xapi.vocabulary import ACTIVITY_TYPES, PLATFORM, VERBS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -918,7 +919,12 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--batch", type=int, default=100, help="statements per POST")
     parser.add_argument("--clients", type=int, default=2, help="concurrent HTTP clients")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of lms serve")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="gunicorn workers of lms serve (default: lms serve's, LMS_WORKERS or 2 x cores + 1)",
+    )
     parser.add_argument("--queries", type=int, default=40, help="queries of each kind")
     parser.add_argument("--limit", type=int, default=100, help="limit of a timed query page")
     parser.add_argument("--page", type=int, default=500, help="limit when walking everything")

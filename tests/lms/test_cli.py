@@ -61,3 +61,13 @@ def test_serve_freezes_the_loaded_app_before_forking_workers(runner, monkeypatch
         gc.unfreeze()
     assert result.exit_code == 0, result.output
     assert frozen and frozen[0] > 1000
+
+
+def test_serve_runs_two_workers_per_core_plus_one_unless_told(monkeypatch):
+    from lms.cli import default_workers
+
+    monkeypatch.delenv("LMS_WORKERS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert default_workers() == 5
+    monkeypatch.setenv("LMS_WORKERS", "3")
+    assert default_workers() == 3
