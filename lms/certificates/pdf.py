@@ -39,15 +39,14 @@ def _number_items(match: re.Match) -> str:
     return re.sub(r"<li[^>]*>", lambda _m: f"{next(count)}. ", match.group(0))
 
 
-def plain(html_text: str, numbered: bool = True) -> list[str]:
+def plain(html_text: str) -> list[str]:
     """Sanitised HTML (as the course loader stores it) as plain lines for print.
 
-    Steps of an ordered list get their number, except in right-to-left text where fpdf2 would
-    put a leading "1." at the wrong end of the line: there they get a bullet, as other lists.
+    Steps of an ordered list get their number, "1. ", in every language: in an Arabic line
+    fpdf2's bidi pass (UAX #9, paragraph direction rtl) puts the number at the right edge,
+    before its step. Digits stay Western, as Moroccan Arabic and our Arabic content write them.
     """
-    text = html_text or ""
-    if numbered:
-        text = re.sub(r"<ol[^>]*>.*?</ol>", _number_items, text, flags=re.S)
+    text = re.sub(r"<ol[^>]*>.*?</ol>", _number_items, html_text or "", flags=re.S)
     text = re.sub(r"<li[^>]*>", "• ", text)
     text = re.sub(r"<img[^>]*alt=\"([^\"]*)\"[^>]*>", r"[\1]", text)
     text = re.sub(r"</(p|li|h[1-6]|tr)>|<br\s*/?>", "\n", text)
@@ -57,7 +56,7 @@ def plain(html_text: str, numbered: bool = True) -> list[str]:
 
 def write_paragraphs(pdf: FPDF, text: str, language: str, size: int = 11) -> None:
     pdf.set_font(FONT, size=size)
-    for line in plain(text, numbered=language != "ar"):
+    for line in plain(text):
         if not line:
             pdf.ln(3)
             continue
