@@ -27,11 +27,17 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lrs_bench import PG_ADMIN, batch_bodies, make_catalog, make_plan, serialize  # noqa: E402
+from lrs_bench import (  # noqa: E402
+    PG_SQLALCHEMY,
+    batch_bodies,
+    make_catalog,
+    make_plan,
+    serialize,
+    throwaway_database,
+)
 
 WARM_UP = 20
 HEADERS = {"X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
@@ -47,55 +53,56 @@ def cpu_seconds(pids) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def one_run(bodies: list[bytes], database: str) -> dict:
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{database}"')
-    os.environ.update(
-        LMS_SECRET_KEY="bench",
-        LMS_DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}",
-        LMS_PLUGINS="xapi_store",
-    )
-    from lms import create_app
+def one_run(bodies: list[bytes]) -> dict:
+    with throwaway_database("_cpu") as database:
+        os.environ.update(
+            LMS_SECRET_KEY="bench",
+            LMS_DATABASE_URL=PG_SQLALCHEMY.format(name=database),
+            LMS_PLUGINS="xapi_store",
+        )
+        from lms import create_app
 
-    app = create_app()
+        app = create_app()
+        try:
+            return timed_posts(app, bodies)
+        finally:
+            app.extensions["db_engine"].dispose()
+
+
+def timed_posts(app, bodies: list[bytes]) -> dict:
+    """Migrate, make a credential, POST every batch; the figures of the batches after WARM_UP."""
     backends: set[int] = set()
 
     @event.listens_for(app.extensions["db_engine"], "connect")
     def _remember_backend(dbapi_connection, _record):
         backends.add(dbapi_connection.info.backend_pid)
 
-    try:
-        runner = app.test_cli_runner()
-        runner.invoke(args=["init-db"], catch_exceptions=False)
-        created = runner.invoke(args=["lrs-client", "create", "bench", "--scope", "all"])
-        credential = json.loads(created.output.strip().splitlines()[-1])
-        token = base64.b64encode(f"{credential['key']}:{credential['secret']}".encode()).decode()
-        headers = {**HEADERS, "Authorization": f"Basic {token}"}
-        client = app.test_client()
+    runner = app.test_cli_runner()
+    runner.invoke(args=["init-db"], catch_exceptions=False)
+    created = runner.invoke(args=["lrs-client", "create", "bench", "--scope", "all"])
+    credential = json.loads(created.output.strip().splitlines()[-1])
+    token = base64.b64encode(f"{credential['key']}:{credential['secret']}".encode()).decode()
+    headers = {**HEADERS, "Authorization": f"Basic {token}"}
+    client = app.test_client()
 
-        def post(body: bytes):
-            answer = client.post("/xapi/statements", data=body, headers=headers)
-            if answer.status_code != 200:
-                sys.exit(f"POST failed: {answer.status_code} {answer.get_data(as_text=True)}")
+    def post(body: bytes):
+        answer = client.post("/xapi/statements", data=body, headers=headers)
+        if answer.status_code != 200:
+            sys.exit(f"POST failed: {answer.status_code} {answer.get_data(as_text=True)}")
 
-        for body in bodies[:WARM_UP]:
-            post(body)
-        gc.collect()
-        gc.freeze()  # as `lms serve` does before forking its workers
-        wall, cpu, pg = time.perf_counter(), time.process_time(), cpu_seconds(backends)
-        for body in bodies[WARM_UP:]:
-            post(body)
-        batches = len(bodies) - WARM_UP
-        return {
-            "wall_ms": 1000 * (time.perf_counter() - wall) / batches,
-            "python_cpu_ms": 1000 * (time.process_time() - cpu) / batches,
-            "postgres_cpu_ms": 1000 * (cpu_seconds(backends) - pg) / batches,
-        }
-    finally:
-        app.extensions["db_engine"].dispose()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    for body in bodies[:WARM_UP]:
+        post(body)
+    gc.collect()
+    gc.freeze()  # as `lms serve` does before forking its workers
+    wall, cpu, pg = time.perf_counter(), time.process_time(), cpu_seconds(backends)
+    for body in bodies[WARM_UP:]:
+        post(body)
+    batches = len(bodies) - WARM_UP
+    return {
+        "wall_ms": 1000 * (time.perf_counter() - wall) / batches,
+        "python_cpu_ms": 1000 * (time.process_time() - cpu) / batches,
+        "postgres_cpu_ms": 1000 * (cpu_seconds(backends) - pg) / batches,
+    }
 
 
 def main(argv=None):
@@ -108,7 +115,7 @@ def main(argv=None):
     bodies = batch_bodies(serialize(make_plan(args.n, args.seed, catalog), catalog), 100)
     results = []
     for run in range(args.runs):
-        figures = one_run(bodies, f"taawun_ingest_cpu_{os.getpid()}")
+        figures = one_run(bodies)
         results.append(figures)
         print(
             f"run {run + 1}: per batch of 100: wall {figures['wall_ms']:.2f} ms, "
