@@ -26,6 +26,7 @@ from werkzeug.datastructures import MultiDict
 from lms.access import PUBLIC, USER, allow
 from lms.bidi import with_names
 from lms.db import session
+from lms.forms import form_status
 from lms.i18n import current_language
 from lms.markdown import render_markdown
 from lms.regions import REGIONS, region_name
@@ -262,7 +263,7 @@ def new_cooperative():
         coop = services.create_cooperative(session, user, **form.fields(), source_project=source)
         flash(_("Your cooperative's profile is created."), "success")
         return redirect(url_for("market.manage", coop_id=coop.id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("market/cooperative_form.html", form=form, coop=None), status
 
 
@@ -332,7 +333,7 @@ def edit_cooperative(coop_id: int):
         services.update_cooperative(session, coop, **form.fields())
         flash(_("Saved."), "success")
         return redirect(url_for("market.manage", coop_id=coop.id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("market/cooperative_form.html", form=form, coop=coop), status
 
 
@@ -485,7 +486,7 @@ def new_product(coop_id: int):
         item = services.create_product(session, coop, _user(), **form.fields())
         flash(_("Product saved. Add pictures below."), "success")
         return redirect(url_for("market.edit_product", product_id=item.id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "market/product_form.html", form=form, coop=coop, product=None, photo_form=None
     ), status
@@ -503,7 +504,7 @@ def edit_product(product_id: int):
         services.update_product(session, item, _user(), **form.fields())
         flash(_("Saved."), "success")
         return redirect(url_for("market.edit_product", product_id=item.id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "market/product_form.html",
         form=form,
@@ -589,7 +590,7 @@ def order_product(product_id: int):
         else:
             flash(_("Your order is sent. The cooperative will answer here."), "success")
             return redirect(url_for("market.order", order_id=order.id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("market/order_form.html", form=form, product=item, error=error), status
 
 

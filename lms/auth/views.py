@@ -14,6 +14,7 @@ from lms.auth.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 from lms.bidi import with_names
 from lms.db import session
 from lms.extensions import limiter
+from lms.forms import form_status
 from lms.i18n import current_language
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -63,7 +64,7 @@ def register():
             login_user(user)
             flash(with_names(_("Welcome to Taawun, %(name)s!"), name=user.display_name), "success")
             return redirect(url_for("main.dashboard"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("auth/register.html", form=form), status
 
 
@@ -79,7 +80,7 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         # One message for a wrong e-mail, a wrong password and a deactivated account.
         form.form_errors.append(_("E-mail address or password is wrong."))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("auth/login.html", form=form), status
 
 
@@ -104,7 +105,7 @@ def profile():
         current_user.region = form.region.data or None
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("auth/profile.html", form=form), status
 
 
@@ -116,5 +117,5 @@ def change_password():
         current_user.password_hash = services.hash_password(form.new.data)
         flash(_("Your password is changed."), "success")
         return redirect(url_for("auth.profile"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("auth/password.html", form=form), status

@@ -26,6 +26,7 @@ from lms.cohorts.forms import ConfirmForm
 from lms.cohorts.models import Cohort
 from lms.csv_export import csv_response
 from lms.db import session, utcnow
+from lms.forms import form_status
 from lms.i18n import current_language
 from lms.regions import region_name
 from lms.xapi import recorder
@@ -337,7 +338,7 @@ def new_session():
             if row.learner_id:
                 return redirect(url_for("coaching.learner", public_id=person.public_id))
             return redirect(url_for("coaching.index"))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("coaching/session_new.html", form=form), status
 
 

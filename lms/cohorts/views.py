@@ -40,6 +40,7 @@ from lms.cohorts.forms import (
 from lms.cohorts.models import Accreditation, Cohort, CohortSession
 from lms.cohorts.services import CohortError
 from lms.db import session
+from lms.forms import form_status
 from lms.i18n import current_language, localised
 from lms.regions import region_name
 
@@ -164,7 +165,7 @@ def new():
         )
         flash(_("The cohort is created. Share its join code with the learners."), "success")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("cohorts/new.html", form=form), status
 
 
@@ -320,7 +321,7 @@ def join():
                 "characters, letters and digits."
             )
         )
-    status = 400 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("cohorts/join.html", form=form), status
 
 
