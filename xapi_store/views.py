@@ -347,11 +347,9 @@ def save_statements(xrequest: XRequest, statements, bodies) -> list[str]:
     batch = storage.validate_batch(statements, xrequest.version)
     attach.match_attachments(batch, bodies)
     credential = xrequest.credential
-    if credential.agent is not None:
-        own = agent_ifi(credential.agent)
-        for i, statement in enumerate(batch):
-            if agent_ifi(statement["actor"]) != own:
-                raise Forbidden(f"statements[{i}].actor: this credential writes only as its agent")
+    bound_to_agent = credential.agent is not None
+    if bound_to_agent:
+        check_own_actor(credential.agent, batch)
     return storage.store_statements(
         db(),
         batch,
@@ -360,6 +358,20 @@ def save_statements(xrequest: XRequest, statements, bodies) -> list[str]:
         attachments=bodies,
         validated=True,
     )
+
+
+def check_own_actor(own_agent: dict, batch: list[dict]):
+    """A credential bound to one agent (a learner's launch credential) writes only as that
+    Agent. A Group is refused even when its IFI is the agent's own: its members count as actors
+    for the agent filter (Communication 2.1.3), so it would write into their timelines."""
+    own = agent_ifi(own_agent)
+    for i, statement in enumerate(batch):
+        actor = statement["actor"]
+        if actor.get("objectType", "Agent") != "Agent" or agent_ifi(actor) != own:
+            raise Forbidden(
+                f"statements[{i}].actor: this credential writes only as its own Agent "
+                "(no Group, no other agent)"
+            )
 
 
 def get_statements(xrequest: XRequest):
