@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from . import jsonutil
 from .agents import actor_ifis, authority_ifi
-from .errors import Conflict, ValidationError
+from .errors import Conflict, Forbidden, ValidationError
 from .models import ActivityDefinition, Attachment, Statement, StatementIndex
 from .validation import VOIDED_VERB, parse_timestamp, validate_statement
 
@@ -164,10 +164,12 @@ def store_statements(
     version: str = "1.0.3",
     attachments: dict[str, tuple[str, bytes]] | None = None,
     validated: bool = False,
+    voids_only_own: bool = False,
 ) -> list[str]:
     """Validate and add statements to the session (no commit); return their ids in order.
 
-    `attachments` maps sha2 to (content type, body) for attachments sent in the request.
+    `attachments` maps sha2 to (content type, body) for attachments sent in the request;
+    `voids_only_own`: the batch may void only statements stored under its own authority.
     """
     if not validated:
         statements = validate_batch(statements, version)
@@ -196,10 +198,10 @@ def store_statements(
         new.append((statement_id, statement))
     if not new:
         return ids
-    _check_voiding(session, [s for _, s in new], seen)
+    authority_name = authority_ifi(authority)
+    _check_voiding(session, [s for _, s in new], seen, authority_name if voids_only_own else None)
     stored = now_ms()
     stored_text = format_time(stored)
-    authority_name = authority_ifi(authority)
     default_version = "2.0.0" if version.startswith("2.") else "1.0.0"
     rows = []
     for statement_id, statement in new:
@@ -405,8 +407,15 @@ def _referrers(session: Session, ids: list[str]) -> list[tuple[int, str, str]]:
     ]
 
 
-def _check_voiding(session: Session, statements: list[dict], batch: dict[str, dict]):
-    """A voiding statement cannot target another voiding statement (Data 2.3.2)."""
+def _check_voiding(
+    session: Session, statements: list[dict], batch: dict[str, dict], owner: str | None = None
+):
+    """A voiding statement cannot target another voiding statement (Data 2.3.2). With an
+    `owner` (the authority of a credential bound to one learner), it may target only that
+    authority's statements, stored or in this batch: the spec lets the LRS refuse a voiding
+    (Data 2.3.2 leaves who may void to the LRS), and a learner must not withdraw what the LMS
+    or another learner recorded. A target not stored yet is refused too, or the voiding would
+    wait and void another authority's statement when it arrives."""
     targets = {
         s["object"]["id"].lower(): i
         for i, s in enumerate(statements)
@@ -418,15 +427,31 @@ def _check_voiding(session: Session, statements: list[dict], batch: dict[str, di
         if target in batch and batch[target]["verb"]["id"] == VOIDED_VERB:
             raise ValidationError(f"statements[{i}].object: a voiding statement cannot be voided")
     rows = session.execute(
-        select(Statement.statement_id, Statement.data["verb"]["id"].as_string()).where(
-            Statement.statement_id.in_(list(targets))
-        )
+        select(
+            Statement.statement_id,
+            Statement.data["verb"]["id"].as_string(),
+            Statement.authority_ifi,
+        ).where(Statement.statement_id.in_(list(targets)))
     )
-    for statement_id, verb in rows:
+    stored = set()
+    for statement_id, verb, authority in rows:
+        stored.add(statement_id)
         if verb == VOIDED_VERB:
             raise ValidationError(
                 f"statements[{targets[statement_id]}].object: a voiding statement cannot be voided"
             )
+        if owner is not None and authority != owner:
+            raise Forbidden(
+                f"statements[{targets[statement_id]}].object: this credential may void only "
+                "statements it wrote"
+            )
+    if owner is not None:
+        for target, i in targets.items():
+            if target not in stored and target not in batch:
+                raise Forbidden(
+                    f"statements[{i}].object: this credential may void only statements it "
+                    f"wrote; {target} is not stored"
+                )
 
 
 def statement_keys(session: Session, rows) -> dict[str, dict[int, bool]]:

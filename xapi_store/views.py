@@ -357,6 +357,7 @@ def save_statements(xrequest: XRequest, statements, bodies) -> list[str]:
         version=xrequest.version,
         attachments=bodies,
         validated=True,
+        voids_only_own=bound_to_agent,
     )
 
 
