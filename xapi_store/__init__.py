@@ -1,6 +1,7 @@
 """Taawun's Learning Record Store (xAPI 1.0.3 and 2.0.0), hosted in a Flask app or standalone."""
 
 import os
+import secrets
 
 from flask import Flask
 from sqlalchemy import create_engine, event
@@ -53,6 +54,9 @@ def create_app(database_url: str, create_tables: bool = True) -> Flask:
     app.config["XAPI_VERSION_WITHOUT_HEADER"] = os.environ.get(
         "XAPI_VERSION_WITHOUT_HEADER", "1.0.3"
     )
+    # Signs `more` links: processes serving the same database share XAPI_SECRET_KEY, or a link
+    # given by one is refused by the others (a random key suits one process).
+    app.config["SECRET_KEY"] = os.environ.get("XAPI_SECRET_KEY") or secrets.token_hex(32)
     engine = make_engine(database_url)
     if create_tables:
         Base.metadata.create_all(engine)

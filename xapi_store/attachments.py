@@ -129,7 +129,9 @@ def check_signature(statement: dict, attachment: dict, bodies, path: str):
     try:
         header = jwt.get_unverified_header(token)
         payload_b64 = token.split(".")[1]
-        payload = json.loads(base64.urlsafe_b64decode(payload_b64 + "=" * (-len(payload_b64) % 4)))
+        payload = jsonutil.loads(
+            base64.urlsafe_b64decode(payload_b64 + "=" * (-len(payload_b64) % 4))
+        )
     except (jwt.PyJWTError, ValueError, IndexError):
         raise ValidationError(f"{path}.attachments: the signature is not a valid JWS") from None
     algorithm = header.get("alg")

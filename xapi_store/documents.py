@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from . import jsonutil
 from .agents import agent_ifi
 from .errors import Conflict, PreconditionFailed, ValidationError
 from .models import Document
@@ -98,6 +99,8 @@ def put_document(
         content_type = "application/json"
     elif merge and is_json(content_type):
         load_json_object(body, "body")
+    elif is_json(content_type):
+        check_json_document(body)
     if document is None:
         document = Document(
             key_hash=key_of(kind, activity_id, agent, registration, document_id),
@@ -119,12 +122,26 @@ def put_document(
 
 def load_json_object(body: bytes, what: str) -> dict:
     try:
-        value = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        value = jsonutil.loads(body)
+    except jsonutil.UnsafeJSON as exc:
+        raise ValidationError(f"{what}: {exc}") from None
+    except ValueError:
         raise ValidationError(f"{what}: is not valid JSON") from None
     if not isinstance(value, dict):
         raise ValidationError(f"{what}: must be a JSON object to be merged")
     return value
+
+
+def check_json_document(body: bytes):
+    """A PUT stores any bytes, JSON or not (Communication 2.2: a document is opaque), but a
+    JSON document the LRS would later merge or hand to a client must be safe JSON: no deeper
+    than jsonutil.MAX_DEPTH, no lone surrogate."""
+    try:
+        jsonutil.loads(body)
+    except jsonutil.UnsafeJSON as exc:
+        raise ValidationError(f"body: {exc}") from None
+    except ValueError:
+        pass  # not JSON at all: kept as the opaque bytes it is
 
 
 def merge_json(document: Document, body: bytes, content_type: str) -> bytes:

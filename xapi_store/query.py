@@ -1,13 +1,16 @@
 """Reading statements: filters of Communication 2.1.3 on the index, keyset paging, formats."""
 
-import copy
+import base64
+import hashlib
+import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import exists, select, true
 from sqlalchemy.orm import Session, aliased
 
+from . import jsonutil
 from .agents import agent_ifi, identity_only
 from .errors import ValidationError
 from .models import Statement, StatementIndex
@@ -60,6 +63,14 @@ def as_datetime(value) -> datetime | None:
     return parse_timestamp(value, "since/until")
 
 
+def shifted(moment: datetime, delta: timedelta) -> datetime:
+    """`moment + delta`, held at the ends of the calendar (since=0001-01-01 is valid)."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return (datetime.min if delta < timedelta(0) else datetime.max).replace(tzinfo=UTC)
+
+
 def select_page(
     session: Session,
     filters: Filters,
@@ -76,7 +87,7 @@ def select_page(
         on_statement.append(Statement.stored > filters.since)
         low = session.scalar(
             select(Statement.seq)
-            .where(Statement.stored <= filters.since - STORED_SKEW)
+            .where(Statement.stored <= shifted(filters.since, -STORED_SKEW))
             .order_by(Statement.stored.desc())
             .limit(1)
         )
@@ -84,7 +95,7 @@ def select_page(
         on_statement.append(Statement.stored <= filters.until)
         high = session.scalar(
             select(Statement.seq)
-            .where(Statement.stored > filters.until + STORED_SKEW)
+            .where(Statement.stored > shifted(filters.until, STORED_SKEW))
             .order_by(Statement.stored.asc())
             .limit(1)
         )
@@ -147,6 +158,51 @@ def select_page(
         query = query.where(*walk)
     order = seq_column.asc() if filters.ascending else seq_column.desc()
     return [(seq, data) for seq, data in session.execute(query.order_by(order).limit(limit))]
+
+
+# `more` links (Communication 2.1.3): the query's parameters and where the walk stands, signed
+# so a client can neither forge nor edit one; a link is read back only after its MAC checks.
+MORE_FIELDS = {"params", "after", "bound"}
+LARGEST_SEQ = 2**63 - 1
+
+
+def more_token(params: dict[str, str], after: int, bound: int, key: bytes) -> str:
+    payload = jsonutil.dumps_sorted({"params": params, "after": after, "bound": bound})
+    mac = hmac.new(key, payload, hashlib.sha256).digest()
+    return f"{_b64(payload)}.{_b64(mac)}"
+
+
+def read_more_token(token: str, key: bytes) -> tuple[dict[str, str], int, int]:
+    """(params, after, bound) of a link this LRS gave; ValidationError for any other."""
+    refused = ValidationError("more: not a link this LRS gave")
+    payload_text, _, mac_text = token.partition(".")
+    try:
+        payload, mac = _unb64(payload_text), _unb64(mac_text)
+    except ValueError:
+        raise refused from None
+    if not hmac.compare_digest(mac, hmac.new(key, payload, hashlib.sha256).digest()):
+        raise refused
+    state = jsonutil.loads(payload)
+    # Signed by this LRS, so well formed; checked anyway, as strictly as a query string.
+    params, after, bound = state.get("params"), state.get("after"), state.get("bound")
+    if (
+        set(state) != MORE_FIELDS
+        or not isinstance(params, dict)
+        or not all(isinstance(v, str) for v in params.values())
+        or not all(type(n) is int and 0 <= n <= LARGEST_SEQ for n in (after, bound))
+    ):
+        raise refused
+    return params, after, bound
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    if not text or not text.isascii():
+        raise ValueError("not base64")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def newest_seq(session: Session) -> int:
@@ -212,18 +268,18 @@ def find_statement(session: Session, statement_id: str, voided: bool) -> dict | 
 
 
 # formats (Communication 2.1.3: exact, ids, canonical) ---------------------------------------
+# Both build a new statement around the stored one instead of copying it whole: the parts they
+# change are small, and extensions (the only deep values) are shared, never walked.
 def format_statement(statement: dict, fmt: str, languages: list[str] | None = None) -> dict:
-    if fmt == "exact":
-        return statement
-    statement = copy.deepcopy(statement)
     if fmt == "ids":
-        _ids(statement)
-    elif fmt == "canonical":
-        _canonical(statement, languages or [])
+        return _ids(statement)
+    if fmt == "canonical":
+        return _canonical(statement, languages or [])
     return statement
 
 
-def _ids(body: dict):
+def _ids(body: dict) -> dict:
+    body = dict(body)
     for key in ("actor", "authority"):
         if key in body:
             body[key] = identity_only(body[key])
@@ -235,18 +291,24 @@ def _ids(body: dict):
     elif object_type in ("Agent", "Group"):
         body["object"] = identity_only(obj)
     elif object_type == "SubStatement":
-        _ids(obj)
+        body["object"] = _ids(obj)
     context = body.get("context")
     if context:
+        context = body["context"] = dict(context)
         for key in ("instructor", "team"):
             if key in context:
                 context[key] = identity_only(context[key])
         activities = context.get("contextActivities")
         if activities:
-            for kind, items in activities.items():
-                if isinstance(items, dict):
-                    items = [items]
-                activities[kind] = [{"id": item["id"]} for item in items]
+            context["contextActivities"] = {
+                kind: [{"id": item["id"]} for item in _as_list(items)]
+                for kind, items in activities.items()
+            }
+    return body
+
+
+def _as_list(items) -> list:
+    return [items] if isinstance(items, dict) else items
 
 
 def pick_language(language_map: dict, languages: list[str]) -> dict:
@@ -262,19 +324,22 @@ def pick_language(language_map: dict, languages: list[str]) -> dict:
 
 def _canonical(value, languages: list[str]):
     if isinstance(value, dict):
+        copy = {}
         for key, item in value.items():
             if (
                 key in ("display", "name", "description")
                 and isinstance(item, dict)
                 and all(isinstance(v, str) for v in item.values())
             ):
-                value[key] = pick_language(item, languages)
-                continue
-            if key != "extensions":
-                _canonical(item, languages)
-    elif isinstance(value, list):
-        for item in value:
-            _canonical(item, languages)
+                copy[key] = pick_language(item, languages)
+            elif key == "extensions":
+                copy[key] = item
+            else:
+                copy[key] = _canonical(item, languages)
+        return copy
+    if isinstance(value, list):
+        return [_canonical(item, languages) for item in value]
+    return value
 
 
 def parse_accept_language(header: str | None) -> list[str]:

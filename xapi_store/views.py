@@ -1,11 +1,11 @@
 """HTTP layer of the LRS: parse and check requests, call storage/query/documents, answer."""
 
 import base64
-import binascii
-import json
+import hashlib
+import hmac
 import re
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, request
@@ -16,7 +16,14 @@ from . import attachments as attach
 from . import auth, documents, jsonutil, query, storage
 from .agents import agent_ifi, authority_ifi
 from .auth import ClientCredential
-from .errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError, XAPIError
+from .errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    ValidationError,
+    XAPIError,
+)
 from .models import ActivityDefinition
 from .validation import UUID_RE, check_iri, parse_timestamp, validate_agent
 
@@ -121,12 +128,27 @@ def dispatch(resource: str):
 
 
 def read_request() -> XRequest:
+    xrequest = parse_request(request.get_data())
+    refuse_nul(xrequest)
+    return xrequest
+
+
+def refuse_nul(xrequest: XRequest):
+    """PostgreSQL's text cannot hold U+0000, so no parameter or header may carry one (the
+    body's JSON is checked by jsonutil.loads); both databases then answer the same."""
+    for where in (xrequest.params, xrequest.headers):
+        for name, value in where.items():
+            if "\x00" in name or "\x00" in value:
+                raise ValidationError(f"{name.replace(chr(0), '')}: must not contain U+0000")
+
+
+def parse_request(body: bytes) -> XRequest:
     params = {key: request.args.get(key) for key in request.args}
     for key in request.args:
         if len(request.args.getlist(key)) > 1:
             raise ValidationError(f"{key}: given more than once")
     if "method" not in params:
-        return XRequest(request.method, params, Headers(request.headers), request.get_data())
+        return XRequest(request.method, params, Headers(request.headers), body)
     # Alternate request syntax (Communication 1.3): POST ?method=X with headers, parameters
     # and content as form fields.
     if request.method != "POST":
@@ -141,7 +163,7 @@ def read_request() -> XRequest:
     if request.mimetype != "application/x-www-form-urlencoded":
         raise ValidationError("Content-Type: must be application/x-www-form-urlencoded")
     fields = urllib.parse.parse_qs(
-        request.get_data(as_text=True), keep_blank_values=True, strict_parsing=False
+        body.decode(errors="replace"), keep_blank_values=True, strict_parsing=False
     )
     headers = Headers()
     for name, value in request.headers.items():
@@ -184,7 +206,7 @@ def authenticate(session, headers: Headers) -> ClientCredential:
         raise Unauthorized("Authorization: HTTP Basic credentials are required")
     try:
         key, _, secret = base64.b64decode(token.strip()).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, UnicodeDecodeError, or a token that is not ASCII
         raise Unauthorized("Authorization: malformed Basic credentials") from None
     credential = auth.authenticate(session, key, secret)
     if credential is None:
@@ -245,9 +267,9 @@ def only_params(xrequest: XRequest, allowed: set[str]):
 
 def param_json(xrequest: XRequest, name: str):
     try:
-        return json.loads(xrequest.params[name])
-    except ValueError:
-        raise ValidationError(f"{name}: must be JSON") from None
+        return jsonutil.loads(xrequest.params[name])
+    except ValueError as exc:
+        raise ValidationError(f"{name}: must be JSON ({exc})") from None
 
 
 def param_agent(xrequest: XRequest, name: str = "agent", required: bool = True):
@@ -287,13 +309,6 @@ def param_iri(xrequest: XRequest, name: str, required: bool = False) -> str | No
     return check_iri(value, name)
 
 
-def param_required(xrequest: XRequest, name: str) -> str:
-    value = xrequest.params.get(name)
-    if value is None:
-        raise ValidationError(f"{name}: parameter is required")
-    return value
-
-
 def param_time(xrequest: XRequest, name: str) -> datetime | None:
     value = xrequest.params.get(name)
     return None if value is None else parse_timestamp(value, name)
@@ -304,6 +319,8 @@ def json_body(xrequest: XRequest):
         return jsonutil.loads(xrequest.body.decode("utf-8"))
     except UnicodeDecodeError:
         raise ValidationError("body: must be UTF-8") from None
+    except jsonutil.UnsafeJSON as exc:
+        raise ValidationError(f"body: {exc}") from None
     except ValueError as exc:
         raise ValidationError(f"body: not valid JSON ({exc})") from None
 
@@ -376,8 +393,9 @@ def check_own_actor(own_agent: dict, batch: list[dict]):
 
 
 def get_statements(xrequest: XRequest):
-    params = xrequest.params
     only_params(xrequest, STATEMENT_PARAMS)
+    xrequest, after, bound = resume_point(xrequest)
+    params = xrequest.params
     fmt = params.get("format", "exact")
     if fmt not in ("exact", "ids", "canonical"):
         raise ValidationError("format: must be exact, ids or canonical")
@@ -396,7 +414,7 @@ def get_statements(xrequest: XRequest):
         document = query.format_statement(statement, fmt, languages)
         headers = {"Last-Modified": http_date(parse_timestamp(statement["stored"], "stored"))}
         return statements_answer(xrequest, document, [statement], with_attachments, headers)
-    filters, limit, after, bound = statement_filters(xrequest, own_authority)
+    filters, limit = statement_filters(xrequest, own_authority)
     session = db()
     if bound is None:
         bound = query.newest_seq(session)
@@ -404,7 +422,7 @@ def get_statements(xrequest: XRequest):
     more = ""
     if len(page) > limit:
         page = page[:limit]
-        more = more_link(xrequest, page[-1][0], bound)
+        more = more_link(xrequest.params, page[-1][0], bound)
     statements = [data for _, data in page]
     document = {
         "statements": [query.format_statement(s, fmt, languages) for s in statements],
@@ -425,27 +443,40 @@ def owned(statement: dict, own_authority: str | None) -> bool:
     return authority_ifi(statement.get("authority")) == own_authority
 
 
-def statement_filters(xrequest: XRequest, own_authority):
+def resume_point(xrequest: XRequest) -> tuple[XRequest, int | None, int | None]:
+    """The request to answer and where its walk stands: as sent, or, for a `more` link, the
+    first request's parameters (format included) with the last seq seen and the walk's bound."""
+    if "more" not in xrequest.params:
+        return xrequest, None, None
+    if len(xrequest.params) > 1:
+        raise ValidationError("more: no other parameter may go with it")
+    params, after, bound = query.read_more_token(xrequest.params["more"], more_key())
+    first = replace(xrequest, params=params, body=b"")
+    only_params(first, STATEMENT_PARAMS - {"more"})
+    return first, after, bound
+
+
+def more_key() -> bytes:
+    """The key signing `more` links, drawn from the host app's SECRET_KEY (one per use)."""
+    secret = current_app.config.get("SECRET_KEY")
+    if not secret:
+        raise RuntimeError("xapi_store: the app needs a SECRET_KEY to sign `more` links")
+    if isinstance(secret, str):
+        secret = secret.encode()
+    return hmac.new(secret, b"xapi_store more links", hashlib.sha256).digest()
+
+
+def statement_filters(xrequest: XRequest, own_authority) -> tuple[query.Filters, int]:
     params = xrequest.params
-    after = bound = None
-    if "more" in params:
-        if len(params) > 1:
-            raise ValidationError("more: no other parameter may go with it")
-        try:
-            state = json.loads(base64.urlsafe_b64decode(params["more"].encode()))
-            params = state["params"]
-            after, bound = int(state["after"]), int(state["bound"])
-        except (ValueError, KeyError, TypeError, binascii.Error):
-            raise ValidationError("more: not a link this LRS gave") from None
-        xrequest = XRequest(xrequest.method, params, xrequest.headers, b"", xrequest.version)
     agent = param_agent(xrequest, "agent", required=False)
     verb = param_iri(xrequest, "verb")
     activity = param_iri(xrequest, "activity")
     registration = param_uuid(xrequest, "registration")
     limit_text = params.get("limit", "0")
-    if not limit_text.isdigit():
+    if not re.fullmatch(r"[0-9]+", limit_text):
         raise ValidationError("limit: must be a non-negative integer")
-    limit = int(limit_text)
+    # Past query.MAX_LIMIT any number means the same; int() of thousands of digits would fail.
+    limit = int(limit_text) if len(limit_text) < 10 else 0
     if limit == 0 or limit > query.MAX_LIMIT:
         limit = query.MAX_LIMIT
     filters = query.Filters(
@@ -460,15 +491,11 @@ def statement_filters(xrequest: XRequest, own_authority):
         ascending=param_bool(xrequest, "ascending"),
         authority_ifi=own_authority,
     )
-    return filters, limit, after, bound
+    return filters, limit
 
 
-def more_link(xrequest: XRequest, after: int, bound: int) -> str:
-    params = xrequest.params
-    if "more" in params:
-        params = json.loads(base64.urlsafe_b64decode(params["more"].encode()))["params"]
-    state = json.dumps({"params": params, "after": after, "bound": bound}, separators=(",", ":"))
-    token = base64.urlsafe_b64encode(state.encode()).decode()
+def more_link(params: dict[str, str], after: int, bound: int) -> str:
+    token = query.more_token(params, after, bound, more_key())
     return f"{request.script_root}{blueprint_prefix()}/statements?more={token}"
 
 
