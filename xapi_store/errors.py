@@ -38,6 +38,13 @@ class PreconditionFailed(XAPIError):
     error = "precondition_failed"
 
 
+class TooLarge(XAPIError):
+    """Communication 3.2: 413 when a statement or document is larger than the LRS allows."""
+
+    status = 413
+    error = "too_large"
+
+
 class Unauthorized(XAPIError):
     status = 401
     error = "unauthorized"

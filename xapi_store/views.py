@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import Headers
+from werkzeug.exceptions import ClientDisconnected
+from werkzeug.wsgi import get_input_stream
 
 from . import attachments as attach
 from . import auth, documents, jsonutil, query, storage
@@ -20,6 +22,7 @@ from .errors import (
     Conflict,
     Forbidden,
     NotFound,
+    TooLarge,
     Unauthorized,
     ValidationError,
     XAPIError,
@@ -30,6 +33,8 @@ from .validation import UUID_RE, check_iri, parse_timestamp, validate_agent
 blueprint = Blueprint("xapi", __name__)
 
 VERSION_RE = re.compile(r"^(1\.0(\.\d+)?|2\.0(\.\d+)?)$")
+# Largest request body, unless the host app sets MAX_CONTENT_LENGTH (the LMS sets the same).
+MAX_BODY_BYTES = 20 * 1024 * 1024
 SUPPORTED_VERSIONS = ["1.0.0", "1.0.1", "1.0.2", "1.0.3", "2.0.0"]
 ALTERNATE_HEADERS = {
     "authorization",
@@ -128,9 +133,33 @@ def dispatch(resource: str):
 
 
 def read_request() -> XRequest:
-    xrequest = parse_request(request.get_data())
+    xrequest = parse_request(read_body())
     refuse_nul(xrequest)
     return xrequest
+
+
+def read_body() -> bytes:
+    """The whole request body, or TooLarge past the app's MAX_CONTENT_LENGTH (MAX_BODY_BYTES
+    when it sets none), whether the client declared a Content-Length or sent chunks.
+
+    Not request.get_data(): when the server passes a chunked body through (gunicorn sets
+    wsgi.input_terminated), Werkzeug stops reading at MAX_CONTENT_LENGTH and returns the body
+    cut there as if it were complete."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or MAX_BODY_BYTES
+    too_large = TooLarge(f"body: larger than this LRS's limit of {limit} bytes")
+    if (request.content_length or 0) > limit:
+        raise too_large
+    stream = get_input_stream(request.environ, max_content_length=None)
+    chunks, size = [], 0
+    try:
+        while chunk := stream.read(min(1 << 16, limit + 1 - size)):
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            chunks.append(chunk)
+    except ClientDisconnected:
+        raise ValidationError("body: shorter than its Content-Length") from None
+    return b"".join(chunks)
 
 
 def refuse_nul(xrequest: XRequest):
@@ -251,6 +280,9 @@ def error_answer(exc: XAPIError) -> Response:
     headers = {}
     if exc.status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="xAPI"'
+    if exc.status == 413:
+        # The rest of the body was not read: the connection cannot carry another request.
+        headers["Connection"] = "close"
     return answer(exc.to_dict(), exc.status, headers)
 
 
