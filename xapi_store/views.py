@@ -28,11 +28,10 @@ from .errors import (
     XAPIError,
 )
 from .models import ActivityDefinition
-from .validation import UUID_RE, check_iri, parse_timestamp, validate_agent
+from .validation import UUID_RE, VERSION_RE, check_iri, parse_timestamp, validate_agent
 
 blueprint = Blueprint("xapi", __name__)
 
-VERSION_RE = re.compile(r"^(1\.0(\.\d+)?|2\.0(\.\d+)?)$")
 # Largest request body, unless the host app sets MAX_CONTENT_LENGTH (the LMS sets the same).
 MAX_BODY_BYTES = 20 * 1024 * 1024
 SUPPORTED_VERSIONS = ["1.0.0", "1.0.1", "1.0.2", "1.0.3", "2.0.0"]
