@@ -488,7 +488,7 @@ def resume_point(xrequest: XRequest) -> tuple[XRequest, int | None, int | None]:
 
 
 def more_key() -> bytes:
-    """The key signing `more` links, drawn from the host app's SECRET_KEY (one per use)."""
+    """The key signing `more` links: its own, derived from the host app's SECRET_KEY."""
     secret = current_app.config.get("SECRET_KEY")
     if not secret:
         raise RuntimeError("xapi_store: the app needs a SECRET_KEY to sign `more` links")
