@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from pathlib import Path
 
 import jwt
@@ -94,7 +93,3 @@ def verify(token: str) -> dict:
     if "OpenBadgeCredential" not in payload.get("type", []):
         raise InvalidCredential("type")
     return payload
-
-
-def pretty(payload: dict) -> str:
-    return json.dumps(payload, indent=2, ensure_ascii=False)

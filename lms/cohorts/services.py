@@ -189,18 +189,6 @@ def remove_member(session: Session, cohort: Cohort, learner: User) -> None:
     recorder.record(stmt, session)
 
 
-def members_of(session: Session, cohort: Cohort) -> list[User]:
-    """The cohort's learners in one query, by name."""
-    return list(
-        session.scalars(
-            select(User)
-            .join(CohortMember, CohortMember.user_id == User.id)
-            .where(CohortMember.cohort_id == cohort.id)
-            .order_by(User.display_name)
-        )
-    )
-
-
 def cohorts_of_learner(session: Session, learner: User) -> list[Cohort]:
     return list(
         session.scalars(
