@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
-from lms.certificates import pdf
+from lms import pdf
 from lms.certificates.models import Certificate
 from lms.cohorts import catalog
 

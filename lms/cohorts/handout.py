@@ -7,7 +7,7 @@ import html
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from lms.certificates import pdf
+from lms import pdf
 from lms.i18n import localised
 
 

@@ -186,7 +186,7 @@ def test_my_space_lists_the_learners_cohorts_and_offers_to_join(client, make_use
 
 
 def test_handout_text_keeps_numbered_steps_and_picture_descriptions():
-    from lms.certificates.pdf import plain
+    from lms.pdf import plain
 
     html = (
         '<p><img alt="A press" src="x.svg"></p>'

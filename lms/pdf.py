@@ -1,4 +1,4 @@
-"""PDF documents: the certificate and the printable module handout (fpdf2, shaped Arabic)."""
+"""PDF documents on the ground floor: fonts, Arabic shaping, QR codes (certificates, handouts)."""
 
 from __future__ import annotations
 
