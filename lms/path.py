@@ -1,4 +1,4 @@
-"""Where a learner stands on the learning path: the one place that says a course is completed.
+"""The learning path: its courses (the one table of their ids) and where a learner stands on it.
 
 The courses feature provides the `courses.completed` service; until it is registered every
 course counts as not completed, so later steps stay locked.
@@ -7,6 +7,13 @@ course counts as not completed, so later steps stay locked.
 from __future__ import annotations
 
 from lms.plugins import StepStatus, registry
+
+THINK_COOP, START_COOP, MY_COOP = "think-coop", "start-coop", "my-coop"
+#: the courses on the path: (course id, step order, label shown while the course is not loaded).
+#: The project bank (30, after Start.COOP) and the marketplace (50, after My.COOP) fit between.
+PATH_COURSES = ((THINK_COOP, 10, "Think.COOP"), (START_COOP, 20, "Start.COOP"),
+                (MY_COOP, 40, "My.COOP"))  # fmt: skip
+PATH_COURSE_IDS = tuple(course_id for course_id, _order, _label in PATH_COURSES)
 
 
 def course_completed(user, course_id: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from lms.path import unlocked_after_course
+from lms.path import MY_COOP, unlocked_after_course
 from lms.plugins import MenuEntry, PathStep, registry
 
 
@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
             order=50,
             status=lambda user: unlocked_after_course(
                 user,
-                "my-coop",
+                MY_COOP,
                 _l(
                     "Opens when you have completed the course “Manage your agricultural cooperative” (My.COOP)."  # noqa: E501
                 ),

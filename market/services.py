@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.db import utcnow
-from lms.path import course_completed
+from lms.path import MY_COOP, course_completed
 from lms.plugins import registry
 from lms.regions import REGIONS
 from market import statements
@@ -19,7 +19,7 @@ from market.images import process
 from market.models import Cooperative, Membership, Order, OrderEvent, Photo, Product
 from market.search import search_document
 
-PREREQUISITE_COURSE = "my-coop"
+PREREQUISITE_COURSE = MY_COOP
 PROJECTS_SERVICE = "projects.launched_for_user"
 MAX_PHOTOS = 6
 

@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from lms.bidi import with_names
-from lms.path import course_completed, unlocked_after_course
+from lms.path import START_COOP, course_completed, unlocked_after_course
 from lms.plugins import MenuEntry, PathStep, StepStatus, registry
 
-PREREQUISITE_COURSE = "start-coop"
+PREREQUISITE_COURSE = START_COOP
 #: The step is done once a coach has retained one of the learner's projects.
 DONE_STATES = frozenset({"qualified", "incubated", "launched"})
 

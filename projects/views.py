@@ -25,7 +25,7 @@ from lms.i18n import current_language
 from lms.markdown import render_markdown
 from lms.path import course_completed
 from lms.regions import region_choices, region_name
-from projects import services, uploads
+from projects import PREREQUISITE_COURSE, services, uploads
 from projects.forms import (
     CoachForm,
     CommentForm,
@@ -40,8 +40,6 @@ from projects.models import Document, Project
 from projects.services import HOLDER, ProjectError
 
 bp = Blueprint("projects", __name__, url_prefix="/projects", template_folder="templates")
-
-PREREQUISITE_COURSE = "start-coop"
 
 
 @bp.context_processor
