@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from lms import pdf
 from lms.certificates.models import Certificate
 from lms.cohorts import catalog
+from lms.config import DEFAULT_LANGUAGE, LANGUAGES
 
 
 def certificate_pdf(cert: Certificate, page_url: str) -> bytes:
-    lang = cert.language if cert.language in ("fr", "ar", "en") else "fr"
+    lang = cert.language if cert.language in LANGUAGES else DEFAULT_LANGUAGE
     with force_locale(lang):
         doc = pdf.new_document(lang, orientation="L")
         doc.set_auto_page_break(False)  # one page: the footer sits inside the bottom margin

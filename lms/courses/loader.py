@@ -17,10 +17,10 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lms.config import LANGUAGES
 from lms.courses.models import Course, CourseAsset, Module, Page
 from lms.markdown import render_markdown
 
-ALL_LANGUAGES = ("fr", "en", "ar")
 LEVELS = ("beginner", "intermediate", "advanced")
 QUESTION_TYPES = ("single", "multiple", "truefalse", "ordering", "matching", "numeric")
 ACTIVITY_KINDS = ("group", "reflection", "case-study")
@@ -127,13 +127,15 @@ class Checker:
             self.fault(line, f"{label}: missing")
             return {}
         if not isinstance(value, dict):
-            self.fault(line, f"{label}: must be a table of texts per language (fr, en, ar)")
+            self.fault(
+                line, f"{label}: must be a table of texts per language ({', '.join(LANGUAGES)})"
+            )
             return {}
         for lang in required:
             if not isinstance(value.get(lang), str) or not value[lang].strip():
                 self.fault(line, f"{label}: missing language {lang}")
         for lang in value:
-            if lang not in ALL_LANGUAGES:
+            if lang not in LANGUAGES:
                 self.fault(line, f"{label}: unknown language {lang!r}")
         return {k: v for k, v in value.items() if isinstance(v, str)}
 
@@ -217,11 +219,11 @@ def _read_course(folder: Path, faults: list[Fault]) -> ParsedCourse | None:
         check.fault(toml.line_of("id"), f"course id {course_id!r} must be the folder name")
     languages = check.string_list(data, "languages")
     for lang in languages:
-        if lang not in ALL_LANGUAGES:
+        if lang not in LANGUAGES:
             check.fault(toml.line_of("languages"), f"languages: unknown language {lang!r}")
     if languages and "fr" not in languages:
         check.fault(toml.line_of("languages"), "languages: must include fr (the fallback)")
-    languages = [lang for lang in languages if lang in ALL_LANGUAGES]
+    languages = [lang for lang in languages if lang in LANGUAGES]
     level = data.get("level")
     if level not in LEVELS:
         check.fault(toml.line_of("level"), f"level: must be one of {', '.join(LEVELS)}")
@@ -251,9 +253,9 @@ def _read_course(folder: Path, faults: list[Fault]) -> ParsedCourse | None:
                 "all_pages_seen": completion.get("all_pages_seen", True),
                 "all_quizzes_passed": completion.get("all_quizzes_passed", True),
             },
-            "title": check.languages(data, "title", ALL_LANGUAGES),
-            "summary": check.languages(data, "summary", ALL_LANGUAGES),
-            "audience": check.languages(data, "audience", ALL_LANGUAGES),
+            "title": check.languages(data, "title", LANGUAGES),
+            "summary": check.languages(data, "summary", LANGUAGES),
+            "audience": check.languages(data, "audience", LANGUAGES),
         }
     )
     module_folders = check.string_list(data, "modules")
@@ -288,8 +290,8 @@ def _read_module(module_dir: Path, course: ParsedCourse, faults: list[Fault]) ->
     module = {
         "id": check.ident(data, what="module id"),
         "folder": module_dir.name,
-        "title": check.languages(data, "title", ALL_LANGUAGES),
-        "summary": check.languages(data, "summary", ALL_LANGUAGES),
+        "title": check.languages(data, "title", LANGUAGES),
+        "summary": check.languages(data, "summary", LANGUAGES),
         "pages": [],
     }
     page_ids = check.string_list(data, "pages")
@@ -311,7 +313,7 @@ def _read_module(module_dir: Path, course: ParsedCourse, faults: list[Fault]) ->
 
 def _read_page(module_dir, page_id, course, module_toml, faults) -> dict | None:
     page = {"id": page_id, "title": {}, "markdown": {}, "audio": {}, "files": {}}
-    for lang in ALL_LANGUAGES:
+    for lang in LANGUAGES:
         path = module_dir / f"{page_id}.{lang}.md"
         if not path.exists():
             if lang in course.data["languages"]:
@@ -398,12 +400,12 @@ def _check_question(check: Checker, question: dict, start: int) -> dict | None:
     result = {
         "id": qid,
         "type": kind,
-        "prompt": check.languages(question, "prompt", ALL_LANGUAGES, start, f"{label} prompt"),
+        "prompt": check.languages(question, "prompt", LANGUAGES, start, f"{label} prompt"),
         "feedback_correct": check.languages(
-            question, "feedback_correct", ALL_LANGUAGES, start, f"{label} feedback_correct"
+            question, "feedback_correct", LANGUAGES, start, f"{label} feedback_correct"
         ),  # fmt: skip
         "feedback_incorrect": check.languages(
-            question, "feedback_incorrect", ALL_LANGUAGES, start, f"{label} feedback_incorrect"
+            question, "feedback_incorrect", LANGUAGES, start, f"{label} feedback_incorrect"
         ),  # fmt: skip
     }
     if kind not in QUESTION_TYPES:
@@ -463,7 +465,7 @@ def _check_entries(check, question, key, entries, start, label) -> list | None:
         item = {"id": entry_id}
         texts = ("source", "target") if key == "pairs" else ("text",)
         for text_key in texts:
-            item[text_key] = check.languages(entry, text_key, ALL_LANGUAGES, line,
+            item[text_key] = check.languages(entry, text_key, LANGUAGES, line,
                                              f"{label} {key} {entry_id!r} {text_key}")  # fmt: skip
         if key == "choices":
             correct = entry.get("correct", False)
@@ -472,7 +474,7 @@ def _check_entries(check, question, key, entries, start, label) -> list | None:
             item["correct"] = correct is True
             if "feedback" in entry:
                 item["feedback"] = check.languages(
-                    entry, "feedback", ALL_LANGUAGES, line, f"{label} choice {entry_id!r} feedback"
+                    entry, "feedback", LANGUAGES, line, f"{label} choice {entry_id!r} feedback"
                 )
         checked.append(item)
     return checked
@@ -494,8 +496,8 @@ def _read_activity(path: Path, course: ParsedCourse, faults: list[Fault]) -> dic
         "id": check.ident(data, what="activity id"),
         "kind": kind,
         "minutes": check.number(data, "minutes", int, 1, 1000) or 0,
-        "title": check.languages(data, "title", ALL_LANGUAGES),
-        "prompt": check.languages(data, "prompt", ALL_LANGUAGES),
+        "title": check.languages(data, "title", LANGUAGES),
+        "prompt": check.languages(data, "prompt", LANGUAGES),
         "instructions_md": instructions,
         "facilitator_notes_md": notes,
     }
