@@ -157,18 +157,3 @@ def _add(session: Session, model, counts: dict, fields: tuple[str, ...]) -> None
     )
     for start in range(0, len(rows), 1000):
         session.execute(upsert, rows[start : start + 1000])
-
-
-def register_cli(app) -> None:
-    import click
-    from flask.cli import with_appcontext
-
-    @app.cli.command("coaching-tallies")
-    @with_appcontext
-    def fold_all():
-        """Fold every statement not yet counted into the coaching tallies (after an import)."""
-        from lms.db import session
-
-        read = catch_up(session, limit=None)
-        session.commit()
-        click.echo(f"{read} statements folded into the coaching tallies")

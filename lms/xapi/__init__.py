@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import click
 from flask import Flask
-from flask.cli import AppGroup
 
 from lms.xapi import recorder
+from lms.xapi.cli import xapi_cli
+from lms.xapi.launch import bp as launch_bp
 
 
 def init_app(app: Flask) -> None:
-    from lms.xapi.launch import bp as launch_bp
-
     app.register_blueprint(launch_bp)
-    group = AppGroup("xapi", help="Statements the LMS sends to its LRS.")
-
-    @group.command("flush")
-    @click.option("--limit", type=int, default=None, help="Send at most this many statements.")
-    def flush(limit):
-        """Send the statements waiting for the external LRS, in order."""
-        if not app.config.get("LRS_ENDPOINT"):
-            click.echo("built-in LRS in use: nothing waits in the outbox")
-            return
-        sent, waiting = recorder.flush_outbox(app.extensions["db_session"](), limit)
-        click.echo(f"sent {sent} statements, {waiting} still waiting")
-        if waiting:
-            raise SystemExit(1)
-
-    app.cli.add_command(group)
+    app.cli.add_command(xapi_cli)
 
     @app.after_request
     def _deliver(response):

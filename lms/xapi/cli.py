@@ -1,0 +1,25 @@
+"""The `lms xapi` commands: the statements the LMS sends to its LRS."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from lms.db import session
+from lms.xapi import recorder
+
+xapi_cli = AppGroup("xapi", help="Statements the LMS sends to its LRS.")
+
+
+@xapi_cli.command("flush")
+@click.option("--limit", type=int, default=None, help="Send at most this many statements.")
+def flush(limit):
+    """Send the statements waiting for the external LRS, in order."""
+    if not current_app.config.get("LRS_ENDPOINT"):
+        click.echo("built-in LRS in use: nothing waits in the outbox")
+        return
+    sent, waiting = recorder.flush_outbox(session, limit)
+    click.echo(f"sent {sent} statements, {waiting} still waiting")
+    if waiting:
+        raise SystemExit(1)
