@@ -10,9 +10,14 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from gunicorn.app.base import BaseApplication
 from sqlalchemy.exc import DBAPIError
 
+from lms import create_app, migrations
+from lms.auth.services import AccountError, find_by_email, grant_role
+from lms.auth.services import create_user as create
 from lms.config import ConfigError
+from lms.plugins import registry
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (the contract's published demo password)
 DEMO_ACCOUNTS = [
@@ -25,8 +30,6 @@ DEMO_ACCOUNTS = [
 
 
 def _create_app(*_args):
-    from lms import create_app
-
     return create_app()
 
 
@@ -49,8 +52,6 @@ def register(app: Flask) -> None:
 @with_appcontext
 def init_db():
     """Migrate the database to the newest schema (safe to run again)."""
-    from lms import migrations
-
     try:
         migrations.upgrade(current_app)
     except migrations.MigrationError as exc:
@@ -64,8 +65,6 @@ def init_db():
 @click.option("--package", default="lms", help="Whose migration chain: lms, xapi_store, ...")
 def make_migration(message, package):
     """Write a new migration from the difference between the models and the database."""
-    from lms import migrations
-
     path = migrations.revision(current_app, message, package)
     click.echo(f"wrote {path}")
 
@@ -85,9 +84,6 @@ def make_migration(message, package):
 @click.option("--name", default=None, help="Display name (default: the part before @).")
 def create_user(email, roles, password, name):
     """Create an account."""
-    from lms.auth.services import AccountError
-    from lms.auth.services import create_user as create
-
     session = _session()
     try:
         user = create(session, email, password, display_name=name, roles=tuple(roles))
@@ -102,9 +98,6 @@ def create_user(email, roles, password, name):
 @with_appcontext
 def seed_demo():
     """Create the demo accounts (skips those that exist) and print their logins."""
-    from lms.auth.services import create_user as create
-    from lms.auth.services import find_by_email, grant_role
-
     session = _session()
     for email, name, roles, gender, birth_year, region in DEMO_ACCOUNTS:
         user = find_by_email(session, email)
@@ -118,15 +111,11 @@ def seed_demo():
     click.echo("demo accounts (password: demo-password):")
     for email, _name, roles, *_ in DEMO_ACCOUNTS:
         click.echo(f"  {email:<22} {', '.join(roles)}")
-    # features add their own demo data through registry services named "<feature>.seed_demo"
-    from lms.plugins import registry
-
-    for name, seed in sorted(registry(current_app).services.items()):
-        if name.endswith(".seed_demo"):
-            message = seed(session)
-            session.commit()
-            if message:
-                click.echo(message)
+    for seed in registry(current_app).demo_seeders:  # each feature's and plugin's demo data
+        message = seed(session)
+        session.commit()
+        if message:
+            click.echo(message)
 
 
 def freeze_loaded_objects() -> None:
@@ -158,8 +147,6 @@ def default_workers() -> int:
 )
 def serve(workers):
     """Serve the site with gunicorn on LMS_HOST:LMS_PORT."""
-    from gunicorn.app.base import BaseApplication
-
     app = current_app._get_current_object()
     bind = f"{app.config['HOST']}:{app.config['PORT']}"
     engine = app.extensions["db_engine"]

@@ -1,8 +1,9 @@
 """The registry through which xapi_store, projects and market plug into the LMS.
 
 The core never imports them: `create_app` imports each module named in LMS_PLUGINS and calls its
-`init_app(app)`. A plugin adds its menu entries, learning-path steps and dashboard cards here, and
-may publish services other plugins ask for by name (so projects and market never import each other).
+`init_app(app)`. A plugin adds its menu entries, learning-path steps, dashboard cards and demo
+seeder here, and may publish services other plugins ask for by name (so projects and market never
+import each other). The core features (`CORE_FEATURES` in `lms/__init__.py`) plug in the same way.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ class Registry:
     path_steps: list[PathStep] = field(default_factory=list)
     dashboard_cards: list[Callable] = field(default_factory=list)  # (user) -> markup or None
     profile_sections: list[Callable] = field(default_factory=list)  # (user) -> markup or None
+    #: `lms seed-demo` runs these in registration order, so a feature's demo data can stand on
+    #: that of the features registered before it: (session) -> a line to print, or ""
+    demo_seeders: list[Callable] = field(default_factory=list)
     services: dict[str, Callable] = field(default_factory=dict)
     migration_dirs: list[Path] = field(default_factory=list)
     metadata: list = field(default_factory=list)

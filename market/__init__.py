@@ -10,6 +10,7 @@ from lms.plugins import MenuEntry, PathStep, registry
 
 
 def init_app(app: Flask) -> None:
+    from market import demo
     from market.cli import market_cli
     from market.views import bp, dashboard_card
 
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(market_cli)
     reg = registry(app)
     reg.dashboard_cards.append(dashboard_card)
+    reg.demo_seeders.append(demo.seed_demo)
     # For coaches (commercial progress beside learning): plain dicts, stable keys.
     reg.provide("market.commercial_summary", _commercial_summary)
     reg.menu.append(MenuEntry("market.index", _l("Marketplace"), frozenset({"public"}), 50))
