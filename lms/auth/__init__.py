@@ -1,0 +1,24 @@
+"""Accounts: registration, login and logout, profile, password, and the signed-in user."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.auth.models import User
+from lms.auth.views import bp
+from lms.db import session
+from lms.extensions import login_manager
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_user)
+
+
+def _load_user(public_id: str):
+    return session.query(User).filter_by(public_id=public_id).one_or_none()

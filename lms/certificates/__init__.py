@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from lms.certificates.views import bp, profile_section
+from lms.plugins import registry
+
 
 def init_app(app: Flask) -> None:
-    from lms.certificates.views import bp, profile_section
-    from lms.plugins import registry
-
     app.register_blueprint(bp)
     registry(app).profile_sections.append(profile_section)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.coaching import cli, demo
+from lms.coaching.views import bp, next_steps_section
+from lms.plugins import MenuEntry, registry
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from lms.coaching.views import bp, next_steps_section
-    from lms.plugins import MenuEntry, registry
-
     app.register_blueprint(bp)
-    from lms.coaching.tallies import register_cli
-
-    register_cli(app)
+    app.cli.add_command(cli.coaching_tallies_command)
     reg = registry(app)
     reg.profile_sections.append(next_steps_section)
+    reg.demo_seeders.append(demo.seed_demo)
     reg.menu.extend(
         [
             MenuEntry("coaching.index", _l("Coaching"), frozenset({"coach"}), 30),

@@ -6,15 +6,19 @@ from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from sqlalchemy import select
 
+from lms import compression
+from lms.courses import cli, services
+from lms.courses.models import CourseProgress
+from lms.courses.views import bp, course_title
+from lms.db import session
+from lms.i18n import list_text, localised
+from lms.path import PATH_COURSES
 from lms.plugins import MenuEntry, PathStep, StepStatus, registry
 
 
 def init_app(app: Flask) -> None:
-    from lms import compression
-    from lms.courses import cli
-    from lms.courses.views import PATH_COURSES, bp
-
     app.register_blueprint(bp)
     app.cli.add_command(cli.load_content_command)
     app.cli.add_command(cli.rebuild_progress_command)
@@ -42,8 +46,6 @@ class CourseLabel:
         self.course_id, self.fallback = course_id, fallback
 
     def __str__(self) -> str:
-        from lms.courses.views import course_title
-
         title = course_title(self.course_id)
         return title if title != self.course_id else self.fallback
 
@@ -52,17 +54,10 @@ class CourseLabel:
 
 
 def _completed(user, course_id: str) -> bool:
-    from lms.courses.services import is_completed
-    from lms.db import session
-
-    return is_completed(session, user, course_id)
+    return services.is_completed(session, user, course_id)
 
 
 def step_status(user, course_id: str) -> StepStatus:
-    from lms.courses import services
-    from lms.db import session
-    from lms.i18n import list_text, localised
-
     course = services.get_course(session, course_id)
     if course is None:
         return StepStatus(unlocked=False, done=False, hint=_l("This course is not available yet."))
@@ -82,12 +77,6 @@ def step_status(user, course_id: str) -> StepStatus:
 
 def current_course_card(user):
     """Dashboard card: the course the learner worked on last, with a continue button."""
-    from sqlalchemy import select
-
-    from lms.courses import services
-    from lms.courses.models import CourseProgress
-    from lms.db import session
-
     row = session.scalars(
         select(CourseProgress)
         .where(CourseProgress.user_id == user.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from alembic import command
@@ -56,8 +57,6 @@ def revision(app: Flask, message: str, package: str) -> str:
 
 def _import_models(app: Flask) -> None:
     """Import every lms model module so the metadata is complete."""
-    import importlib
-
     for path in sorted(HERE.parent.glob("**/models.py")):
         module = ".".join(path.relative_to(HERE.parent.parent).with_suffix("").parts)
         importlib.import_module(module)
