@@ -15,6 +15,8 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from lms.db import Base as lms_base
+
 
 @dataclass(frozen=True)
 class MenuEntry:
@@ -86,8 +88,6 @@ def _collect_metadata(reg: Registry, name: str) -> None:
         models = importlib.import_module(f"{name}.models")
     except ModuleNotFoundError:
         return
-    from lms.db import Base as lms_base
-
     base = getattr(models, "Base", None)
     if base is None or base is lms_base:  # the shared base's tables are the core's metadata
         return

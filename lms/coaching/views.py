@@ -27,7 +27,7 @@ from lms.cohorts.models import Cohort
 from lms.csv_export import csv_response
 from lms.db import session, utcnow
 from lms.forms import form_status
-from lms.i18n import current_language
+from lms.i18n import current_language, localised
 from lms.regions import region_name
 from lms.xapi import recorder
 from lms.xapi.vocabulary import VERBS
@@ -147,8 +147,6 @@ def _course_of(cohort: Cohort) -> str:
 
 def bar_items(board) -> list[tuple[str, int]]:
     """Learners who finished each module: the chart under the grid."""
-    from lms.i18n import localised
-
     done = [0] * len(board.modules)
     for row in board.rows:
         for index, cell in enumerate(row.cells):
@@ -206,8 +204,6 @@ def cohort_csv(cohort_id: int, table: str):
         abort(404)
     course_id = _course_of(cohort)
     board = dashboards.build(session, cohort, course_id)
-    from lms.i18n import localised
-
     name = f"{cohort.code}-{course_id}-{table}.csv"
     if table == "progress":
         header = [_("Learner"), _("Progress (%)"), *[localised(m.title) for m in board.modules]]

@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.cohorts import catalog
@@ -56,8 +56,6 @@ class CohortForm(FlaskForm):
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
-            from wtforms.validators import ValidationError
-
             raise ValidationError(_l("The last day cannot come before the first day."))
 
 

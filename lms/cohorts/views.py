@@ -37,6 +37,7 @@ from lms.cohorts.forms import (
     ReasonForm,
     SessionForm,
 )
+from lms.cohorts.handout import handout_pdf
 from lms.cohorts.models import Accreditation, Cohort, CohortSession
 from lms.cohorts.services import CohortError
 from lms.db import session
@@ -391,8 +392,6 @@ def facilitator(course_id: str, module_id: str):
 @allow("trainer", "coach", "admin")
 def handout(course_id: str, module_id: str):
     course, module = _module_or_404(course_id, module_id)
-    from lms.cohorts.handout import handout_pdf
-
     body = handout_pdf(course, module, current_language())
     return Response(
         body,

@@ -8,6 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from lms.courses.loader import ContentError, load_content
+from lms.courses.progress import rebuild
+
 
 def _session():
     return current_app.extensions["db_session"]()
@@ -18,8 +21,6 @@ def _session():
 @click.argument("directory", default="content", type=click.Path(path_type=Path))
 def load_content_command(directory: Path):
     """Check the courses in DIRECTORY (default: content/) and load them; nothing on a fault."""
-    from lms.courses.loader import ContentError, load_content
-
     session = _session()
     try:
         outcome = load_content(session, directory)
@@ -38,8 +39,6 @@ def load_content_command(directory: Path):
 @with_appcontext
 def rebuild_progress_command():
     """Rebuild the progress tables from the statements in the LRS."""
-    from lms.courses.progress import rebuild
-
     session = _session()
     count = rebuild(session)
     session.commit()
