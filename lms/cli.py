@@ -64,7 +64,10 @@ def init_db():
 @click.argument("message")
 @click.option("--package", default="lms", help="Whose migration chain: lms, xapi_store, ...")
 def make_migration(message, package):
-    """Write a new migration from the difference between the models and the database."""
+    """Write a new migration from the difference between the models and the database.
+
+    The file is PACKAGE/migrations/versions/NNN_MESSAGE.py, NNN its place in PACKAGE's chain.
+    """
     path = migrations.revision(current_app, message, package)
     click.echo(f"wrote {path}")
 

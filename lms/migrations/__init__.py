@@ -1,4 +1,9 @@
-"""Alembic, driven from code: one migration chain per package, all upgraded to their heads."""
+"""Alembic, driven from code: one migration chain per package, all upgraded to their heads.
+
+Every package names its revision files the same way: `NNN_slug.py` in `<package>/migrations/
+versions/`, where NNN is the revision's place in that package's chain (001 is its first) and the
+slug is the message. The revision id inside the file is Alembic's and never changes.
+"""
 
 from __future__ import annotations
 
@@ -48,11 +53,19 @@ def revision(app: Flask, message: str, package: str) -> str:
     folders.update({p.parent.parent.name: p for p in registry(app).migration_dirs})
     if package not in folders:
         raise MigrationError(f"{package} has no migrations/versions folder")
+    config.set_main_option("file_template", file_template(folders[package]))
+    config.set_main_option("truncate_slug_length", "60")
     kwargs: dict = {"head": f"{package}@head"}
     if not any(folders[package].glob("*.py")):  # the package's first revision starts its branch
         kwargs = {"head": "base", "branch_label": package, "version_path": str(folders[package])}
     script = command.revision(config, message=message, autogenerate=True, **kwargs)
     return script.path if script else ""
+
+
+def file_template(folder: Path) -> str:
+    """The next file's name in `folder`: one more than the highest NNN_ there (%% for Alembic)."""
+    numbers = [int(path.name[:3]) for path in folder.glob("[0-9][0-9][0-9]_*.py")]
+    return f"{max(numbers, default=0) + 1:03d}_%%(slug)s"
 
 
 def _import_models(app: Flask) -> None:
