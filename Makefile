@@ -5,7 +5,11 @@ PIP := $(VENV)/bin/pip
 LMS := $(VENV)/bin/lms
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format install translations clean
+.PHONY: help run test test-programs lint format install translations clean
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@awk -F ':.*## ' '/^[a-z-]+:.*## /{printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -13,29 +17,32 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PIP) install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) ## create .venv and install the project with its dev tools
 	$(PY) -c 'from lms.i18n import compile_catalogs as c; print(f"compiled {c()} catalogs")'
 
-run: install
+run: install ## serve the site at http://127.0.0.1:5000 with the courses and demo accounts
 	$(LMS) init-db
 	$(LMS) load-content content
 	$(LMS) seed-demo
 	$(LMS) market seed-demo
-	$(LMS) serve
+	$(LMS) serve --demo
 
-test: install
+test: install test-programs ## run every test (PostgreSQL too when LMS_TEST_DATABASE_URL is set)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-lint: install
+test-programs: ## install Chromium, fonts and pdftotext for the browser and PDF tests (root, apt)
+	@.ci/system-packages
+
+lint: install ## ruff check and ruff format --check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: install
+format: install ## format the code and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-translations: install
+translations: install ## extract new strings into the .po files
 	$(PY) -m lms.i18n update
 
-clean:
+clean: ## remove .venv and the instance folder
 	rm -rf $(VENV) instance

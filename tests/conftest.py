@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from lms import create_app
 from lms.auth.services import create_user
+from tests.programs import PROGRAMS, REQUIRE_ALL
 
 PG_URL = os.environ.get("LMS_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -56,6 +57,43 @@ def database_url(request, tmp_path_factory):
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "needs(program): the test drives this program (programs.py)")
+    config.stash[_skipped] = {}
+
+
+_skipped = pytest.StashKey[dict]()
+BROWSER_TESTS = os.path.join("tests", "browser", "")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests whose program is missing are skipped, or fail when every test must run."""
+    for item in items:
+        if BROWSER_TESTS in str(item.path):
+            item.add_marker(pytest.mark.needs("chromium"))
+        for mark in item.iter_markers("needs"):
+            program = PROGRAMS[mark.args[0]]
+            if not program.missing():
+                continue
+            if REQUIRE_ALL:
+                item.add_marker(pytest.mark.program_missing(program))
+            else:
+                item.add_marker(pytest.mark.skip(reason=f"{program.path} is missing"))
+                config.stash[_skipped].setdefault(program, []).append(item)
+
+
+def pytest_runtest_setup(item):
+    for mark in item.iter_markers("program_missing"):
+        program = mark.args[0]
+        pytest.fail(f"TAAWUN_REQUIRE_ALL_TESTS=1 and {program.path} is missing "
+                    f"(apt-get install -y {program.package})")  # fmt: skip
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for program, items in config.stash[_skipped].items():
+        terminalreporter.write_line(program.note(len(items)), yellow=True)
 
 
 def pytest_generate_tests(metafunc):

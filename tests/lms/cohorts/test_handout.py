@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 import subprocess
 
+import pytest
+
 from tests.lms.cohorts.helpers import login
+
+pytestmark = pytest.mark.needs("pdftotext")
 
 HANDOUT = "/facilitator/think-coop/what-is-a-cooperative/handout.pdf"
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>([^<]*)</word>')
@@ -14,7 +18,7 @@ WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)"[^>]*>(
 def printed_lines(pdf_bytes: bytes) -> list[list[tuple[float, str]]]:
     """Each printed line's words as (right edge, text), right to left; pages in order.
 
-    pdftotext -bbox (poppler-utils, installed by .ci/run) gives the glyphs as placed, so an
+    pdftotext -bbox (poppler-utils: tests/programs.py) gives the glyphs as placed, so an
     Arabic word comes out letter-reversed and "1." at the right of a line as ".1"."""
     layout = subprocess.run(
         ["pdftotext", "-bbox", "-", "-"], input=pdf_bytes, capture_output=True, check=True

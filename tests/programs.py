@@ -1,0 +1,38 @@
+"""Programs some tests drive besides Python: Chromium for the browser tests, pdftotext for PDFs.
+
+`make test` installs them where it may (root with apt: .ci/system-packages). Where one is missing
+its tests are skipped and the run ends with one line naming them and the command that brings
+them; with TAAWUN_REQUIRE_ALL_TESTS=1 (set by .ci/run) they fail instead of being skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+REQUIRE_ALL = os.environ.get("TAAWUN_REQUIRE_ALL_TESTS") == "1"
+CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
+
+
+@dataclass(frozen=True)
+class Program:
+    what: str  # which tests need it, in the summary line
+    path: str
+    package: str  # the Debian package that brings it
+
+    def missing(self) -> bool:
+        return not (Path(self.path).is_file() or shutil.which(self.path))
+
+    def note(self, count: int) -> str:
+        return (
+            f"skipped {count} {self.what} ({self.path} is missing): "
+            f"`sudo apt-get install -y {self.package}` brings them"
+        )
+
+
+PROGRAMS = {
+    "chromium": Program("browser tests", CHROMIUM, "chromium fonts-dejavu-core"),
+    "pdftotext": Program("PDF layout tests", "pdftotext", "poppler-utils"),
+}
