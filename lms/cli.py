@@ -143,16 +143,33 @@ def default_workers() -> int:
     return int(os.environ.get("LMS_WORKERS") or 2 * (os.cpu_count() or 1) + 1)
 
 
+def ready_message(url: str, demo: bool) -> str:
+    """What `lms serve` prints once every worker is up: the address, and how to stop."""
+    lines = [f"Taawun is ready at {url}"]
+    if demo:
+        lines.append(f"demo accounts (password: {DEMO_PASSWORD}):")
+        lines += [f"  {email:<22} {', '.join(roles)}" for email, _n, roles, *_ in DEMO_ACCOUNTS]
+    lines.append("stop it with Ctrl+C")
+    return "\n".join(lines)
+
+
 @click.command("serve")
 @with_appcontext
 @click.option(
     "--workers", type=int, default=default_workers, show_default="LMS_WORKERS, else 2 x cores + 1"
 )
-def serve(workers):
+@click.option("--demo", is_flag=True, help="Also list the demo accounts when ready (make run).")
+def serve(workers, demo):
     """Serve the site with gunicorn on LMS_HOST:LMS_PORT."""
     app = current_app._get_current_object()
     bind = f"{app.config['HOST']}:{app.config['PORT']}"
     engine = app.extensions["db_engine"]
+    ready = ready_message(f"http://{bind}", demo)
+
+    def last_worker_started(worker) -> None:
+        # the first workers are numbered 1..workers: the last one's start ends the start-up logs
+        if worker.age == workers:
+            click.echo(ready)
 
     class Server(BaseApplication):
         def load_config(self):
@@ -162,6 +179,7 @@ def serve(workers):
             self.cfg.set("accesslog", "-")
             # Connections must not be shared across forked workers.
             self.cfg.set("post_fork", lambda _server, _worker: engine.dispose(close=False))
+            self.cfg.set("post_worker_init", last_worker_started)
 
         def load(self):
             return app

@@ -71,3 +71,30 @@ def test_serve_runs_two_workers_per_core_plus_one_unless_told(monkeypatch):
     assert default_workers() == 5
     monkeypatch.setenv("LMS_WORKERS", "3")
     assert default_workers() == 3
+
+
+def test_serve_ends_its_start_up_with_the_address_the_demo_accounts_and_how_to_stop(
+    runner, monkeypatch
+):
+    import gc
+    from types import SimpleNamespace
+
+    from gunicorn.app.base import BaseApplication
+
+    def run(self):  # gunicorn starting two workers, numbered 1 and 2
+        for age in (1, 2):
+            self.cfg.post_worker_init(SimpleNamespace(age=age))
+
+    monkeypatch.setattr(BaseApplication, "run", run)
+    try:
+        demo = runner.invoke(args=["serve", "--workers", "2", "--demo"])
+        plain = runner.invoke(args=["serve", "--workers", "2"])
+    finally:
+        gc.unfreeze()
+    assert demo.exit_code == 0, demo.output
+    ready = demo.output.split("Taawun is ready at ")
+    assert len(ready) == 2, demo.output  # printed once, when the last worker is up
+    lines = ready[1].splitlines()
+    assert lines[0].startswith("http://") and lines[-1] == "stop it with Ctrl+C"
+    assert [line.split()[0] for line in lines[2:-1]] == [email for email, *_ in DEMO_ACCOUNTS]
+    assert "demo accounts" not in plain.output and plain.output.endswith("stop it with Ctrl+C\n")
