@@ -10,10 +10,9 @@ from lms.plugins import StepStatus, registry
 
 THINK_COOP, START_COOP, MY_COOP = "think-coop", "start-coop", "my-coop"
 #: the courses on the path: (course id, step order, label shown while the course is not loaded).
-#: The project bank (30, after Start.COOP) and the marketplace (50, after My.COOP) fit between.
+#: The plugins place their steps among them: the project bank at 30, the marketplace at 50.
 PATH_COURSES = ((THINK_COOP, 10, "Think.COOP"), (START_COOP, 20, "Start.COOP"),
                 (MY_COOP, 40, "My.COOP"))  # fmt: skip
-PATH_COURSE_IDS = tuple(course_id for course_id, _order, _label in PATH_COURSES)
 
 
 def course_completed(user, course_id: str) -> bool:
