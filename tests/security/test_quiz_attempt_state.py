@@ -2,17 +2,21 @@
 
 Black-box over HTTP, as an attacker with a browser and curl would: start a quiz, mint the launch
 credential content gets (`GET /launch/xapi`), PUT a forged attempt on `/xapi/activities/state`
-in the shape the player once kept there, then answer one question.
+in the shape the player once kept there, then answer one question. And one answer sent twice at
+the same moment (a double click, two tabs) counts once.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
+from lms.courses import services
+from tests.conftest import AuthActions
 from tests.lms.courses.fixtures import write_course
-from tests.lms.courses.helpers import QUIZ_FIELDS, answer_form, module_of, quiz_url
+from tests.lms.courses.helpers import QUIZ_FIELDS, answer_form, module_of, quiz_url, statements_of
 
 COURSE, MODULE = "demo-course", "start"
 QUIZ_IRI = f"http://taawun.test/courses/{COURSE}/modules/{MODULE}/quiz"
@@ -36,8 +40,6 @@ def learner(make_user, course, auth, client):
 
 
 def status_of(app, learner):
-    from lms.courses import services
-
     with app.test_request_context():
         return services.course_status(app.extensions["db_session"](), learner, COURSE)
 
@@ -104,3 +106,42 @@ def test_the_score_counts_every_question_of_the_quiz(app, client, learner):
     assert "1 of 6" in html and "Not passed yet" in html
     module = status_of(app, learner).module(MODULE)
     assert not module.quiz_passed and round(module.quiz_best, 3) == 0.167
+
+
+def test_a_double_submitted_answer_counts_once(app, client, learner, monkeypatch):
+    questions = {q["id"]: q for q in module_of(app, COURSE, MODULE).quiz["questions"]}
+    client.post(quiz_url(COURSE, MODULE, "/start"))
+    fields = dict(QUIZ_FIELDS.findall(client.get(quiz_url(COURSE, MODULE)).get_data(as_text=True)))
+    data = {**fields, **answer_form(questions[fields["question"]], right=True)}
+    other = app.test_client()  # the second tab
+    other.set_cookie("lang", "en")
+    AuthActions(other).login(learner)
+
+    # The first request has read the attempt; the second one runs whole, in its own thread and
+    # transaction, before the first stores its answer: the worst interleaving, every time.
+    real_save, raced = services._save_answer, []
+
+    def save_after_the_other_request(session, row, attempt):
+        if not raced:
+            raced.append(None)
+            racer = threading.Thread(
+                target=lambda: raced.append(
+                    other.post(quiz_url(COURSE, MODULE, "/answer"), data=data)
+                )  # fmt: skip
+            )
+            racer.start()
+            racer.join()
+        return real_save(session, row, attempt)
+
+    monkeypatch.setattr(services, "_save_answer", save_after_the_other_request)
+    first = client.post(quiz_url(COURSE, MODULE, "/answer"), data=data)
+
+    second = raced[1]
+    assert first.status_code == second.status_code == 200
+    for response in (first, second):  # both tabs show the feedback of the one answer
+        assert "Right!" in response.get_data(as_text=True)
+    answered = statements_of(app, learner, "answered")
+    assert len(answered) == 1
+    html = client.get(quiz_url(COURSE, MODULE)).get_data(as_text=True)
+    assert "Question 2 of 6" in html
+    assert status_of(app, learner).module(MODULE).quiz_attempts == 0
