@@ -139,12 +139,14 @@ class Attempt:
     def finished(self) -> bool:
         return self.passed is not None
 
-    def pending(self, questions: dict[str, dict]) -> list[str]:
-        """Question ids still to answer, in order. A question the content gained since the
-        attempt began comes last, so the attempt always covers the whole quiz."""
+    def in_order(self, questions: dict[str, dict]) -> list[str]:
+        """The quiz's question ids in this attempt's order. A question the content gained since
+        the attempt began comes last, so the attempt always covers the whole quiz."""
         ids = [q for q in self.order if q in questions]
-        ids += [q for q in questions if q not in self.order]
-        return [q for q in ids if q not in self.answers]
+        return ids + [q for q in questions if q not in self.order]
+
+    def pending(self, questions: dict[str, dict]) -> list[str]:
+        return [q for q in self.in_order(questions) if q not in self.answers]
 
     def current(self, questions: dict[str, dict]) -> dict | None:
         pending = self.pending(questions)
@@ -179,7 +181,7 @@ class Outcome:
     """What answering a question did, for the screen that follows.
 
     - `over`: the form's attempt is not the learner's live one (back to the quiz, with a note);
-    - `question` without `given` or `error`: not the question the attempt is at (back to it);
+    - neither `given` nor `error`: not the question the attempt is at (back to that one);
     - `error`: the answer was incomplete (the question again, with this message);
     - `given`: the answer counted, or had already counted (its feedback).
     """

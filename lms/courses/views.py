@@ -264,7 +264,7 @@ def _quiz_screen(course, module, attempt, screen, status=200, progress=None, **c
         screen=screen,
         attempt=attempt,
         questions=questions,
-        answered=len(attempt.answers) if attempt else 0,
+        answered=len(questions) - len(attempt.pending(questions)) if attempt else 0,
         total=len(questions),
         pass_mark=services.quiz_pass_mark(course, module),
         language=content_language(module.title),
