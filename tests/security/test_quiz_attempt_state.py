@@ -145,3 +145,33 @@ def test_a_double_submitted_answer_counts_once(app, client, learner, monkeypatch
     html = client.get(quiz_url(COURSE, MODULE)).get_data(as_text=True)
     assert "Question 2 of 6" in html
     assert status_of(app, learner).module(MODULE).quiz_attempts == 0
+
+
+def test_two_starts_at_the_same_moment_make_one_attempt(app, client, learner, monkeypatch):
+    from lms.courses import quiz
+
+    client.post(f"/courses/{COURSE}/launch")  # enrolled: a start writes nothing before its insert
+    other = app.test_client()  # the second tab
+    other.set_cookie("lang", "en")
+    AuthActions(other).login(learner)
+    # The first start has seen no live attempt; the second one runs whole before it inserts.
+    real_first_steps, raced = quiz.first_steps, []
+
+    def first_steps_after_the_other_start(*args):
+        if not raced:
+            raced.append(None)
+            racer = threading.Thread(
+                target=lambda: raced.append(other.post(quiz_url(COURSE, MODULE, "/start")))
+            )
+            racer.start()
+            racer.join()
+        return real_first_steps(*args)
+
+    monkeypatch.setattr(quiz, "first_steps", first_steps_after_the_other_start)
+    first = client.post(quiz_url(COURSE, MODULE, "/start"))
+    assert first.status_code == raced[1].status_code == 302
+
+    def shown(tab):
+        return dict(QUIZ_FIELDS.findall(tab.get(quiz_url(COURSE, MODULE)).get_data(as_text=True)))
+
+    assert shown(client) == shown(other)  # one attempt, at the same question in both tabs
