@@ -533,8 +533,11 @@ def _save_answer(session: Session, row: QuizAttempt, attempt: quiz.Attempt) -> b
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
-    session.refresh(row)
-    return saved == 1
+    if saved != 1:
+        session.refresh(row)  # what the request that won the race stored
+        return False
+    session.expire(row)  # the UPDATE bypassed the session: read it afresh if needed again
+    return True
 
 
 def answer_question(
@@ -575,7 +578,7 @@ def answer_question(
         attempt.raw = attempt.score(questions)
         attempt.passed = quiz_passes(course, module, attempt.raw, total)
     if not _save_answer(session, row, attempt):
-        attempt = _attempt_of(row)  # what the request that won the race stored
+        attempt = _attempt_of(row)
         return quiz.Outcome(attempt, question, given=attempt.answers.get(question_id), total=total)
     language = reading_language(question["prompt"], language)
     question_answered(session, user, course, module, question, given.response, given.success,
