@@ -1,12 +1,12 @@
-"""What cohorts, certificates and coaching read about courses, through lms.courses services.
+"""What cohorts, certificates and coaching read about courses, each course loaded once a request.
 
-One place, so these features never reach into the courses feature's models.
+Everything here goes through `lms.courses.services`: these features import neither the courses
+feature's models nor its private helpers.
 """
 
 from __future__ import annotations
 
 from flask import g
-from sqlalchemy import select
 
 from lms.courses import services as courses
 from lms.db import session
@@ -86,55 +86,5 @@ def status(user, course_id: str):
 
 
 def statuses(user_ids, course_id: str) -> dict:
-    """course_status for many learners, read as plain rows.
-
-    Same result as `courses.course_statuses` (its own `_status` rule builds each status), but
-    the projection is read with two column selects instead of loading thousands of ORM objects:
-    for a 500-learner cohort that is most of the dashboard's time.
-    """
-    from lms.courses.models import CourseProgress, ModuleProgress
-
-    found = course(course_id)
-    user_ids = list(user_ids)
-    if found is None:
-        return courses.course_statuses(session, user_ids, course_id)
-    course_columns = [
-        CourseProgress.user_id,
-        CourseProgress.registration,
-        CourseProgress.completed,
-        CourseProgress.completed_at,
-        CourseProgress.last_activity,
-        CourseProgress.last_module,
-        CourseProgress.last_page,
-    ]
-    module_columns = [
-        ModuleProgress.user_id,
-        ModuleProgress.module_id,
-        ModuleProgress.pages_seen,
-        ModuleProgress.quiz_best,
-        ModuleProgress.quiz_attempts,
-        ModuleProgress.quiz_passed,
-        ModuleProgress.completed,
-        ModuleProgress.last_activity,
-        ModuleProgress.last_page,
-    ]
-    rows = {
-        row.user_id: row
-        for row in session.execute(
-            select(*course_columns).where(
-                CourseProgress.course_id == course_id, CourseProgress.user_id.in_(user_ids)
-            )
-        )
-    }
-    module_rows: dict = {}
-    for row in session.execute(
-        select(*module_columns).where(
-            ModuleProgress.course_id == course_id, ModuleProgress.user_id.in_(user_ids)
-        )
-    ):
-        module_rows.setdefault(row.user_id, []).append(row)
-    layout = courses._layout(found)
-    return {
-        uid: courses._status(found, rows.get(uid), module_rows.get(uid, []), layout)
-        for uid in user_ids
-    }
+    """course_status for many learners in two queries, with the course loaded once a request."""
+    return courses.course_statuses(session, user_ids, course_id, course=course(course_id))

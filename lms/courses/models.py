@@ -157,3 +157,34 @@ class ModuleProgress(Base):
     completed: Mapped[bool] = mapped_column(default=False)
     last_activity: Mapped[datetime] = mapped_column(UTCDateTime)
     last_page: Mapped[str | None] = mapped_column(String(64))
+
+
+class QuizAttempt(Base):
+    """One attempt at a module's quiz, kept by the LMS alone (issue 13, finding 2).
+
+    It once lived in an xAPI State document, which the learner's launch credential may write:
+    what decides a grade stays in a table no learner credential reaches. `answered` counts the
+    answers and is the version a conditional UPDATE checks, so one answer cannot count twice.
+    """
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "module_id", "registration",
+                                       "number"),)  # fmt: skip
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the attempt's id in the form and in the statements' attempt extension
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[str] = mapped_column(String(64))
+    module_id: Mapped[str] = mapped_column(String(64))
+    registration: Mapped[str] = mapped_column(String(36))
+    #: 1, 2, ... within the learner's registration: the live attempt has the highest
+    number: Mapped[int] = mapped_column(Integer)
+    question_order: Mapped[list] = mapped_column(JSON)  # question ids
+    shuffle: Mapped[dict] = mapped_column(JSON)  # {question id: item ids in the order shown}
+    answers: Mapped[dict] = mapped_column(JSON)  # {question id: {"response": str, "success": bool}}
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    raw: Mapped[int | None] = mapped_column(Integer)
+    passed: Mapped[bool | None] = mapped_column()
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,9 +1,14 @@
-"""Quiz questions: reading a learner's answer from a form, scoring it, and its xAPI response."""
+"""Quizzes: a learner's attempt and its steps, reading an answer from a form, and scoring it.
+
+Pure rules on plain data: `lms.courses.services` keeps attempts in their table and records the
+statements; the view only shows the screen an attempt is at.
+"""
 
 from __future__ import annotations
 
 import random
 import re
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
@@ -106,3 +111,101 @@ def shuffled_ids(question: dict) -> list[str]:
         return []
     ids = [entry["id"] for entry in question[key]]
     return new_order(ids, ids)
+
+
+# --- an attempt and its steps ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the learner answered to one question: the xAPI `result.response`, and if right."""
+
+    response: str
+    success: bool
+
+
+@dataclass
+class Attempt:
+    """One attempt at a quiz: its questions in order, each item order shown, answers given."""
+
+    id: str  # the attempt's UUID: in the form, and the statements' attempt extension
+    order: list[str]
+    shuffle: dict[str, list[str]]
+    answers: dict[str, Answer]
+    raw: int | None = None  # right answers, once finished
+    passed: bool | None = None  # None until the last answer
+
+    @property
+    def finished(self) -> bool:
+        return self.passed is not None
+
+    def in_order(self, questions: dict[str, dict]) -> list[str]:
+        """The quiz's question ids in this attempt's order. A question the content gained since
+        the attempt began comes last, so the attempt always covers the whole quiz."""
+        ids = [q for q in self.order if q in questions]
+        return ids + [q for q in questions if q not in self.order]
+
+    def pending(self, questions: dict[str, dict]) -> list[str]:
+        return [q for q in self.in_order(questions) if q not in self.answers]
+
+    def current(self, questions: dict[str, dict]) -> dict | None:
+        pending = self.pending(questions)
+        return questions[pending[0]] if pending else None
+
+    def score(self, questions: dict[str, dict]) -> int:
+        """Right answers to the quiz's questions; out of `len(questions)`, never fewer."""
+        return sum(1 for qid, given in self.answers.items() if qid in questions and given.success)
+
+    def screen(self, questions: dict[str, dict]) -> tuple[str, dict | None]:
+        """The quiz screen this attempt is at: (intro | question | result, current question)."""
+        if self.finished:
+            return "result", None
+        question = self.current(questions)
+        return ("question", question) if question else ("intro", None)
+
+
+def questions_of(quiz: dict) -> dict[str, dict]:
+    """A module's quiz questions by id, in the content's order."""
+    return {q["id"]: q for q in quiz.get("questions", ())}
+
+
+def first_steps(questions: dict[str, dict], previous: list[str] | None):
+    """(order, shuffle) of a new attempt: questions in an order new to the learner, and the
+    order each question shows its items or targets in."""
+    order = new_order(list(questions), previous)
+    return order, {qid: shuffled_ids(question) for qid, question in questions.items()}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What answering a question did, for the screen that follows.
+
+    - `over`: the form's attempt is not the learner's live one (back to the quiz, with a note);
+    - neither `given` nor `error`: not the question the attempt is at (back to that one);
+    - `error`: the answer was incomplete (the question again, with this message);
+    - `given`: the answer counted, or had already counted (its feedback).
+    """
+
+    attempt: Attempt | None
+    question: dict | None = None
+    given: Answer | None = None
+    error: str | None = None
+    over: bool = False
+    total: int = 0
+    status: object = None  # the learner's CourseStatus after the answer, when it was computed
+
+    @property
+    def correct(self) -> bool:
+        return bool(self.given and self.given.success)
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.attempt and self.attempt.finished)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.attempt and self.attempt.passed)
+
+    @property
+    def score(self) -> int | None:
+        return self.attempt.raw if self.attempt else None

@@ -11,8 +11,11 @@ Stable services (every function takes the SQLAlchemy session first; ids are the 
   completed_at, progress (0-100), last_activity, last_module, last_page and `modules`, a list of
   ModuleStatus (module_id, title, pages_seen, pages_total, quiz_best (scaled 0..1 or None),
   quiz_attempts, quiz_passed, completed, last_activity, last_page).
-- `course_statuses(session, user_ids, course_id) -> dict[user_id, CourseStatus]`: the same for
-  many learners in two queries (learners never enrolled get an empty, not-enrolled status).
+- `course_statuses(session, user_ids, course_id, course=None) -> dict[user_id, CourseStatus]`:
+  the same for many learners in two queries (learners never enrolled get an empty, not-enrolled
+  status); pass `course` when the caller already holds it (the coach dashboard's fast path).
+- `course_layout(course)` and `status_from_progress(course, row, module_rows, layout)`: the
+  status rule itself, for callers that read the projection rows their own way.
 - `enrolments(session, course_ids=None) -> list[Enrolment]`: every enrolment (user_id, course_id,
   registration, enrolled_at, completed, completed_at, last_activity) in one query, for
   programme figures.
@@ -26,6 +29,9 @@ Stable services (every function takes the SQLAlchemy session first; ids are the 
 
 Progress is never written here directly: each event is a statement (lms.courses.statements),
 recorded and folded into the projection by lms.courses.progress.apply.
+
+Quiz attempts (`start_quiz`, `quiz_attempt`, `answer_question`) live in the `quiz_attempts`
+table, never in an xAPI State document: the learner's launch credential may write State.
 """
 
 from __future__ import annotations
@@ -35,12 +41,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from lms.courses import progress
+from lms.courses import progress, quiz
 from lms.courses import statements as st
-from lms.courses.models import ActivityAnswer, Course, CourseProgress, Module, ModuleProgress
+from lms.courses.models import (
+    ActivityAnswer,
+    Course,
+    CourseProgress,
+    Module,
+    ModuleProgress,
+    QuizAttempt,
+)
 from lms.db import utcnow
 from lms.i18n import localised
 from lms.xapi import recorder
@@ -68,6 +82,15 @@ def find_module(course: Course, module_id: str) -> Module | None:
 def quiz_pass_mark(course: Course, module: Module) -> float:
     mark = module.quiz.get("pass_mark")
     return course.pass_mark if mark is None else mark
+
+
+def quiz_passes(course: Course, module: Module, raw: int, maximum: int) -> bool:
+    return maximum > 0 and raw / maximum >= quiz_pass_mark(course, module) - 1e-9
+
+
+def reading_language(texts: dict, language: str) -> str:
+    """The language the learner actually reads: theirs when the text exists, else French."""
+    return language if texts.get(language) else ("fr" if texts.get("fr") else next(iter(texts)))
 
 
 def module_content(session: Session, course_id: str, module_id: str, language=None) -> dict | None:
@@ -136,13 +159,14 @@ class CourseStatus:
         return next((m for m in self.modules if m.module_id == module_id), None)
 
 
-def _layout(course: Course) -> list[tuple[Module, frozenset[str]]]:
+def course_layout(course: Course) -> list[tuple[Module, frozenset[str]]]:
     """Each module with its page ids: read once per course, not once per learner."""
     return [(module, frozenset(p.id for p in module.pages)) for module in course.modules]
 
 
-def _status(course: Course, row: CourseProgress | None, module_rows, layout=None) -> CourseStatus:
-    """A learner's status from the projection rows; pass `_layout(course)` when building many."""
+def status_from_progress(course: Course, row, module_rows, layout=None) -> CourseStatus:
+    """A learner's status from their projection rows (ORM objects or rows with the same
+    columns); pass `course_layout(course)` when building many."""
     by_module = {m.module_id: m for m in module_rows}
     status = CourseStatus(course_id=course.id)
     if row is not None:
@@ -152,7 +176,7 @@ def _status(course: Course, row: CourseProgress | None, module_rows, layout=None
         status.completed_at = row.completed_at
         status.last_activity = row.last_activity
         status.last_module, status.last_page = row.last_module, row.last_page
-    for module, page_ids in layout or _layout(course):
+    for module, page_ids in layout or course_layout(course):
         mod = by_module.get(module.id)
         seen = page_ids.intersection(mod.pages_seen) if mod else frozenset()  # pages that exist
         item = ModuleStatus(module.id, module.title, len(page_ids), len(seen), seen_ids=seen)
@@ -180,29 +204,46 @@ def course_status(session: Session, user, course_id: str) -> CourseStatus:
     return course_statuses(session, [user.id], course_id)[user.id]
 
 
-def course_statuses(session: Session, user_ids, course_id: str) -> dict[int, CourseStatus]:
-    course = get_course(session, course_id)
+_COURSE_COLUMNS = (CourseProgress.user_id, CourseProgress.registration, CourseProgress.completed,
+                   CourseProgress.completed_at, CourseProgress.last_activity,
+                   CourseProgress.last_module, CourseProgress.last_page)  # fmt: skip
+_MODULE_COLUMNS = (ModuleProgress.user_id, ModuleProgress.module_id, ModuleProgress.pages_seen,
+                   ModuleProgress.quiz_best, ModuleProgress.quiz_attempts,
+                   ModuleProgress.quiz_passed, ModuleProgress.completed,
+                   ModuleProgress.last_activity, ModuleProgress.last_page)  # fmt: skip
+
+
+def course_statuses(
+    session: Session, user_ids, course_id: str, course: Course | None = None
+) -> dict[int, CourseStatus]:
+    """course_status for many learners in two queries; pass `course` when already loaded.
+
+    The projection is read as plain rows (two column selects), not ORM objects: for a
+    500-learner cohort, loading thousands of objects was most of the coach dashboard's time.
+    """
+    course = course or get_course(session, course_id)
     user_ids = list(user_ids)
     if course is None:
         return {uid: CourseStatus(course_id=course_id) for uid in user_ids}
     rows = {
         row.user_id: row
-        for row in session.scalars(
-            select(CourseProgress).where(
+        for row in session.execute(
+            select(*_COURSE_COLUMNS).where(
                 CourseProgress.course_id == course_id, CourseProgress.user_id.in_(user_ids)
             )
         )
     }
     module_rows: dict[int, list] = {}
-    for row in session.scalars(
-        select(ModuleProgress).where(
+    for row in session.execute(
+        select(*_MODULE_COLUMNS).where(
             ModuleProgress.course_id == course_id, ModuleProgress.user_id.in_(user_ids)
         )
     ):
         module_rows.setdefault(row.user_id, []).append(row)
-    layout = _layout(course)
+    layout = course_layout(course)
     return {
-        uid: _status(course, rows.get(uid), module_rows.get(uid, []), layout) for uid in user_ids
+        uid: status_from_progress(course, rows.get(uid), module_rows.get(uid, []), layout)
+        for uid in user_ids
     }
 
 
@@ -301,25 +342,35 @@ def leave(session: Session, user, course: Course, language: str) -> None:
         _emit(session, st.course_event(user, "terminated", course, row.registration, language))
 
 
-def page_viewed(session: Session, user, course: Course, module: Module, page, language: str):
+def page_viewed(
+    session: Session, user, course: Course, module: Module, page, language: str
+) -> CourseStatus:
+    """Record the page as seen; returns the learner's course status after it."""
     registration = registration_for(session, user, course, language)
     _emit(session, st.experienced(user, course, module, page, registration, language))
     save_bookmark(user, course, registration, {"module": module.id, "page": page.id})
-    _after_progress(session, user, course, registration, language)
+    return _after_progress(session, user, course, registration, language)
 
 
-def quiz_finished(session, user, course, module, raw, maximum, attempt, language) -> bool:
-    registration = registration_for(session, user, course, language)
-    passed = maximum > 0 and raw / maximum >= quiz_pass_mark(course, module) - 1e-9
-    _emit(session, st.quiz_scored(user, course, module, raw, maximum, passed, registration,
-                                  language, attempt))  # fmt: skip
-    _after_progress(session, user, course, registration, language)
+def quiz_finished(session, user, course, module, raw, maximum, attempt, language,
+                  registration: str | None = None) -> bool:  # fmt: skip
+    registration = registration or registration_for(session, user, course, language)
+    passed = quiz_passes(course, module, raw, maximum)
+    _quiz_scored(session, user, course, module, raw, maximum, passed, attempt, language,
+                 registration)  # fmt: skip
     return passed
 
 
+def _quiz_scored(session, user, course, module, raw, maximum, passed, attempt, language,
+                 registration) -> CourseStatus:  # fmt: skip
+    _emit(session, st.quiz_scored(user, course, module, raw, maximum, passed, registration,
+                                  language, attempt))  # fmt: skip
+    return _after_progress(session, user, course, registration, language)
+
+
 def question_answered(session, user, course, module, question, response, success, attempt,
-                      language) -> None:  # fmt: skip
-    registration = registration_for(session, user, course, language)
+                      language, registration: str | None = None) -> None:  # fmt: skip
+    registration = registration or registration_for(session, user, course, language)
     _emit(session, st.answered(user, course, module, question, response, success, registration,
                                language, attempt))  # fmt: skip
 
@@ -350,17 +401,25 @@ def module_done(course: Course, status: ModuleStatus, module: Module) -> bool:
     return not (rules.get("all_quizzes_passed", True) and has_quiz and not status.quiz_passed)
 
 
-def _after_progress(session, user, course, registration, language) -> None:
-    """Send completed (module, course) when the rules are newly met, and progressed."""
+def _after_progress(session, user, course, registration, language) -> CourseStatus:
+    """Send completed (module, course) when the rules are newly met, and progressed; returns
+    the status after them (read again only when a completion changed it)."""
     status = course_status(session, user, course.id)
-    for module, mod_status in zip(course.modules, status.modules, strict=True):
-        if not mod_status.completed and module_done(course, mod_status, module):
-            _emit(session, st.module_completed(user, course, module, registration, language))
-    status = course_status(session, user, course.id)
+    newly_done = [
+        module
+        for module, mod_status in zip(course.modules, status.modules, strict=True)
+        if not mod_status.completed and module_done(course, mod_status, module)
+    ]
+    for module in newly_done:
+        _emit(session, st.module_completed(user, course, module, registration, language))
+    if newly_done:
+        status = course_status(session, user, course.id)
     if not status.completed:
         _emit(session, st.progressed(user, course, registration, language, status.progress))
         if all(m.completed for m in status.modules):
             _emit(session, st.course_completed(user, course, registration, language))
+            status = course_status(session, user, course.id)
+    return status
 
 
 # --- where the learner is: LRS State, so any device resumes there ----------------------------
@@ -391,11 +450,141 @@ def bookmark(session: Session, user, course: Course) -> dict | None:
         return None
 
 
-def quiz_attempt(user, course: Course, module: Module, registration: str) -> dict | None:
-    return recorder.get_state(st.quiz_iri(course.id, module.id), recorder.actor_dict(user),
-                              st.STATE_QUIZ_ATTEMPT, registration=registration)  # fmt: skip
+# --- quiz attempts: in an LMS table, never in a document the learner's credential can write ---
 
 
-def save_quiz_attempt(user, course: Course, module: Module, registration: str, attempt: dict):
-    recorder.put_state(st.quiz_iri(course.id, module.id), recorder.actor_dict(user),
-                       st.STATE_QUIZ_ATTEMPT, attempt, registration=registration)  # fmt: skip
+def _live_attempt_row(session: Session, user, course: Course, module: Module,
+                      registration: str) -> QuizAttempt | None:  # fmt: skip
+    """The learner's latest attempt at this quiz (finished or not)."""
+    return session.scalar(
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.course_id == course.id,
+            QuizAttempt.module_id == module.id,
+            QuizAttempt.registration == registration,
+        )
+        .order_by(QuizAttempt.number.desc())
+        .limit(1)
+    )
+
+
+def _attempt_of(row: QuizAttempt) -> quiz.Attempt:
+    answers = {qid: quiz.Answer(a["response"], a["success"]) for qid, a in row.answers.items()}
+    return quiz.Attempt(row.public_id, list(row.question_order), dict(row.shuffle), answers,
+                        raw=row.raw, passed=row.passed)  # fmt: skip
+
+
+def quiz_attempt(session: Session, user, course: Course, module: Module,
+                 registration: str) -> quiz.Attempt | None:  # fmt: skip
+    row = _live_attempt_row(session, user, course, module, registration)
+    return _attempt_of(row) if row else None
+
+
+def start_quiz(session: Session, user, course: Course, module: Module,
+               registration: str) -> quiz.Attempt:  # fmt: skip
+    """A new attempt when there is none or the last one is finished; an unfinished attempt goes
+    on (a second click on Start, or Start on another device, changes nothing)."""
+    live = _live_attempt_row(session, user, course, module, registration)
+    if live is not None and live.finished_at is None:
+        return _attempt_of(live)
+    order, shuffle = quiz.first_steps(quiz.questions_of(module.quiz),
+                                      live.question_order if live else None)  # fmt: skip
+    values = {
+        "public_id": str(uuid.uuid4()),
+        "user_id": user.id,
+        "course_id": course.id,
+        "module_id": module.id,
+        "registration": registration,
+        "number": live.number + 1 if live else 1,
+        "question_order": order,
+        "shuffle": shuffle,
+        "answers": {},
+        "answered": 0,
+        "started_at": utcnow(),
+    }
+    # Two starts at the same moment compete for the same attempt number: the unique constraint
+    # keeps one, and the other request goes on with it (PostgreSQL makes it wait, then skip).
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert(QuizAttempt).values(**values).on_conflict_do_nothing())
+    return quiz_attempt(session, user, course, module, registration)
+
+
+def _save_answer(session: Session, row: QuizAttempt, attempt: quiz.Attempt) -> bool:
+    """Store the attempt with its new answer unless another request stored one first.
+
+    Conditional UPDATE on the answer count (as market's `_move` does on an order's status): two
+    submits of the same answer at the same moment count it once; the second one finds 0 rows.
+    """
+    values = {
+        "answers": {qid: {"response": a.response, "success": a.success}
+                    for qid, a in attempt.answers.items()},
+        "answered": row.answered + 1,
+    }  # fmt: skip
+    if attempt.finished:
+        values.update(raw=attempt.raw, passed=attempt.passed, finished_at=utcnow())
+    saved = session.execute(
+        update(QuizAttempt)
+        .where(
+            QuizAttempt.id == row.id,
+            QuizAttempt.answered == row.answered,
+            QuizAttempt.finished_at.is_(None),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if saved != 1:
+        session.refresh(row)  # what the request that won the race stored
+        return False
+    session.expire(row)  # the UPDATE bypassed the session: read it afresh if needed again
+    return True
+
+
+def answer_question(
+    session: Session,
+    user,
+    course: Course,
+    module: Module,
+    registration: str,
+    attempt_id: str,
+    question_id: str,
+    fields,
+    language: str,
+) -> quiz.Outcome:
+    """The learner's answer (`fields`: the form's MultiDict) to the question their live attempt
+    is at: checked, stored, recorded as statements; the last one scores the quiz.
+
+    The score's total is the quiz's question count in the course content, whatever the attempt
+    holds: nothing the learner sends decides how many questions there are.
+    """
+    questions = quiz.questions_of(module.quiz)
+    total = len(questions)
+    row = _live_attempt_row(session, user, course, module, registration)
+    if row is None or row.public_id != attempt_id:
+        return quiz.Outcome(None, over=True, total=total)
+    attempt = _attempt_of(row)
+    question = questions.get(question_id)
+    if question is not None and question_id in attempt.answers:  # sent again: same feedback
+        return quiz.Outcome(attempt, question, given=attempt.answers[question_id], total=total)
+    current = attempt.current(questions)
+    if current is None or current["id"] != question_id:  # not the question it is at: back to it
+        return quiz.Outcome(attempt, total=total)
+    try:
+        given = quiz.Answer(*quiz.read_answer(question, fields))
+    except quiz.AnswerError as exc:
+        return quiz.Outcome(attempt, question, error=str(exc), total=total)
+    attempt.answers[question_id] = given
+    if attempt.current(questions) is None:
+        attempt.raw = attempt.score(questions)
+        attempt.passed = quiz_passes(course, module, attempt.raw, total)
+    if not _save_answer(session, row, attempt):
+        attempt = _attempt_of(row)
+        return quiz.Outcome(attempt, question, given=attempt.answers.get(question_id), total=total)
+    language = reading_language(question["prompt"], language)
+    question_answered(session, user, course, module, question, given.response, given.success,
+                      attempt.id, language, registration=registration)  # fmt: skip
+    status = None
+    if attempt.finished:
+        status = _quiz_scored(session, user, course, module, attempt.raw, total, attempt.passed,
+                              attempt.id, language, registration)  # fmt: skip
+    return quiz.Outcome(attempt, question, given=given, total=total, status=status)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import (
     Blueprint,
     Response,
@@ -39,8 +37,7 @@ LONG_CACHE = 365 * 24 * 3600
 
 def content_language(texts: dict) -> str:
     """The language the learner actually reads: theirs when the text exists, else French."""
-    language = current_language()
-    return language if texts.get(language) else ("fr" if texts.get("fr") else next(iter(texts)))
+    return services.reading_language(texts, current_language())
 
 
 def _course_or_404(course_id: str):
@@ -104,9 +101,10 @@ def neighbours(course, module, step) -> tuple[str, str, int, int]:
     return previous, following, index + 1, len(steps)
 
 
-def _player(template: str, course, module, step, status: int = 200, **context):
+def _player(template: str, course, module, step, status: int = 200, progress=None, **context):
+    """A player screen; `progress` is the learner's course status when the request has it."""
     previous, following, position, count = neighbours(course, module, step)
-    progress = services.course_status(session, current_user, course.id)
+    progress = progress or services.course_status(session, current_user, course.id)
     html = render_template(
         template,
         course=course,
@@ -211,12 +209,13 @@ def page(course_id, module_id, page_id):
     if locked:
         return locked
     language = content_language(page.html)
-    services.page_viewed(session, current_user, course, module, page, language)
+    progress = services.page_viewed(session, current_user, course, module, page, language)
     return _player(
         "courses/page.html",
         course,
         module,
         ("page", page.id),
+        progress=progress,
         page=page,
         language=language,
         audio=page.audio.get(language),
@@ -226,36 +225,8 @@ def page(course_id, module_id, page_id):
 # --- quiz -----------------------------------------------------------------------------------
 
 
-def _attempt(course, module, registration):
-    return services.quiz_attempt(current_user, course, module, registration)
-
-
-def _questions(module) -> dict:
-    return {q["id"]: q for q in module.quiz["questions"]}
-
-
-def _start_attempt(course, module, registration, previous=None) -> dict:
-    questions = module.quiz["questions"]
-    attempt = {
-        "attempt": str(uuid.uuid4()),
-        "order": quizzes.new_order([q["id"] for q in questions], (previous or {}).get("order")),
-        "shuffle": {q["id"]: quizzes.shuffled_ids(q) for q in questions},
-        "answers": {},
-        "finished": False,
-    }
-    services.save_quiz_attempt(current_user, course, module, registration, attempt)
-    return attempt
-
-
-def _current_question(module, attempt) -> dict | None:
-    questions = _questions(module)
-    for qid in attempt["order"]:
-        if qid not in attempt["answers"] and qid in questions:
-            return questions[qid]
-    return None
-
-
 def _quiz_entry(course_id, module_id):
+    """(course, module, locked response, registration): the registration resolved once."""
     course = _course_or_404(course_id)
     module = _module_or_404(course, module_id)
     if not module.quiz.get("questions"):
@@ -275,34 +246,28 @@ def quiz(course_id, module_id):
         return locked
     services.save_bookmark(current_user, course, registration,
                            {"module": module.id, "step": "quiz"})  # fmt: skip
-    attempt = _attempt(course, module, registration)
-    screen = "intro"
-    question = None
-    if attempt and not attempt.get("finished"):
-        question = _current_question(module, attempt)
-        screen = "question" if question else "intro"
-    elif attempt and attempt.get("finished"):
-        screen = "result"
+    attempt = services.quiz_attempt(session, current_user, course, module, registration)
+    questions = quizzes.questions_of(module.quiz)
+    screen, question = attempt.screen(questions) if attempt else ("intro", None)
     return _quiz_screen(course, module, attempt, screen, question=question)
 
 
-def _quiz_screen(course, module, attempt, screen, status=200, **context):
-    language = content_language(module.title)
-    questions = _questions(module)
-    answered = len((attempt or {}).get("answers", {}))
+def _quiz_screen(course, module, attempt, screen, status=200, progress=None, **context):
+    questions = quizzes.questions_of(module.quiz)
     return _player(
         "courses/quiz.html",
         course,
         module,
         ("quiz", None),
         status=status,
+        progress=progress,
         screen=screen,
         attempt=attempt,
         questions=questions,
-        answered=answered,
+        answered=len(questions) - len(attempt.pending(questions)) if attempt else 0,
         total=len(questions),
         pass_mark=services.quiz_pass_mark(course, module),
-        language=language,
+        language=content_language(module.title),
         **context,
     )
 
@@ -313,9 +278,7 @@ def quiz_start(course_id, module_id):
     course, module, locked, registration = _quiz_entry(course_id, module_id)
     if locked:
         return locked
-    previous = _attempt(course, module, registration)
-    if not previous or previous.get("finished") or not previous.get("answers"):
-        _start_attempt(course, module, registration, previous)
+    services.start_quiz(session, current_user, course, module, registration)
     return redirect(url_for("courses.quiz", course_id=course.id, module_id=module.id))
 
 
@@ -325,38 +288,19 @@ def quiz_answer(course_id, module_id):
     course, module, locked, registration = _quiz_entry(course_id, module_id)
     if locked:
         return locked
-    attempt = _attempt(course, module, registration)
-    qid = request.form.get("question", "")
-    quiz_url = url_for("courses.quiz", course_id=course.id, module_id=module.id)
-    if not attempt or attempt["attempt"] != request.form.get("attempt"):
+    form = request.form
+    outcome = services.answer_question(session, current_user, course, module, registration,
+                                       form.get("attempt", ""), form.get("question", ""), form,
+                                       current_language())  # fmt: skip
+    if outcome.over:
         flash(_("This quiz attempt is over. Here is where you are now."), "info")
-        return redirect(quiz_url)
-    question = _questions(module).get(qid)
-    if qid in attempt["answers"] and question:
-        return _quiz_screen(course, module, attempt, "feedback", question=question,
-                            given=attempt["answers"][qid])  # fmt: skip
-    current = _current_question(module, attempt)
-    if current is None or current["id"] != qid:
-        return redirect(quiz_url)
-    try:
-        response, success = quizzes.read_answer(question, request.form)
-    except quizzes.AnswerError as exc:
-        return _quiz_screen(course, module, attempt, "question", status=422, question=question,
-                            error=str(exc))  # fmt: skip
-    language = content_language(question["prompt"])
-    services.question_answered(session, current_user, course, module, question, response,
-                               success, attempt["attempt"], language)  # fmt: skip
-    attempt["answers"][qid] = {"response": response, "success": success}
-    if _current_question(module, attempt) is None:
-        raw = sum(1 for a in attempt["answers"].values() if a["success"])
-        attempt["finished"] = True
-        attempt["raw"] = raw
-        attempt["passed"] = services.quiz_finished(session, current_user, course, module, raw,
-                                                   len(attempt["answers"]), attempt["attempt"],
-                                                   language)  # fmt: skip
-    services.save_quiz_attempt(current_user, course, module, registration, attempt)
-    return _quiz_screen(course, module, attempt, "feedback", question=question,
-                        given=attempt["answers"][qid])  # fmt: skip
+    if outcome.error:
+        return _quiz_screen(course, module, outcome.attempt, "question", status=422,
+                            question=outcome.question, error=outcome.error)  # fmt: skip
+    if outcome.given is None:
+        return redirect(url_for("courses.quiz", course_id=course.id, module_id=module.id))
+    return _quiz_screen(course, module, outcome.attempt, "feedback", progress=outcome.status,
+                        question=outcome.question, given=outcome.given)  # fmt: skip
 
 
 # --- activity -------------------------------------------------------------------------------

@@ -266,3 +266,33 @@ def test_lesson_page_weighs_under_60_kb_before_pictures(app, client, learner):
     ):
         total += len(client.get(href).data)
     assert total < 60 * 1024
+
+
+def test_each_player_request_resolves_the_registration_and_the_status_once(
+    app, client, learner, monkeypatch
+):
+    calls = {"registration_for": 0, "course_statuses": 0}
+    for name in calls:
+        real = getattr(services, name)
+
+        def counting(*args, _name=name, _real=real, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(services, name, counting)
+    client.post(quiz_url("demo-course", "start", "/start"))
+    questions = {q["id"]: q for q in module_of(app, "demo-course", "start").quiz["questions"]}
+
+    def one_request(send):
+        calls.update(registration_for=0, course_statuses=0)
+        assert send().status_code == 200
+        return dict(calls)
+
+    once = {"registration_for": 1, "course_statuses": 1}
+    assert one_request(lambda: client.get(PAGE)) == once
+    html = client.get(quiz_url("demo-course", "start")).get_data(as_text=True)
+    fields = dict(QUIZ_FIELDS.findall(html))
+    data = {**fields, **answer_form(questions[fields["question"]])}
+    answer = quiz_url("demo-course", "start", "/answer")
+    assert one_request(lambda: client.post(answer, data=data)) == once
+    assert one_request(lambda: client.get(quiz_url("demo-course", "start"))) == once
