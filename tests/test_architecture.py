@@ -49,7 +49,6 @@ LEFT_TO_LEAD = frozenset(
         ("lms/xapi/launch.py", "xapi_store.api"),
         ("lms/coaching/tallies.py", "xapi_store.models"),
         ("lms/coaching/tallies.py", "xapi_store.storage"),
-        ("lms/cohorts/catalog.py", "lms.courses.models"),
         ("lms/coaching/tallies.py", "sqlalchemy.dialects.postgresql"),
         ("lms/coaching/tallies.py", "sqlalchemy.dialects.sqlite"),
         ("lms/auth/forms.py", "flask_login"),

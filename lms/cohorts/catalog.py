@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from flask import g
 
+from lms.config import LANGUAGES
 from lms.courses import services as courses
 from lms.db import session
 from lms.i18n import localised
+from lms.path import PATH_COURSES
 
 #: The courses trainers are accredited for first (ILO's Think.COOP, Start.COOP, My.COOP).
-ACCREDITABLE = ("think-coop", "start-coop", "my-coop")
-LANGS = ("fr", "ar", "en")
+ACCREDITABLE = tuple(course_id for course_id, _order, _label in PATH_COURSES)
 
 
 def course(course_id: str):
@@ -41,7 +42,7 @@ def course_title(course_id: str, language: str | None = None) -> str:
 
 
 def course_titles(course_id: str) -> dict[str, str]:
-    return {lang: course_title(course_id, lang) for lang in LANGS}
+    return {lang: course_title(course_id, lang) for lang in LANGUAGES}
 
 
 def module_title(course_id: str, module_id: str, language: str | None = None) -> str:

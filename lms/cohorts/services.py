@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from lms.auth.models import User
 from lms.cohorts import catalog
 from lms.cohorts.models import Accreditation, Attendance, Cohort, CohortMember, CohortSession
+from lms.config import LANGUAGES
 from lms.db import utcnow
 from lms.xapi import recorder
 from lms.xapi.vocabulary import EXTENSIONS, VERBS
@@ -223,7 +224,7 @@ def session_activity(meeting: CohortSession) -> tincan.Activity:
         lang: f"{meeting.cohort.name} · "
         f"{catalog.module_title(meeting.course_id, meeting.module_id, lang)} · "
         f"{meeting.held_on.isoformat()}"
-        for lang in catalog.LANGS
+        for lang in LANGUAGES
     }
     return recorder.activity(
         recorder.activity_iri("cohorts", str(meeting.cohort_id), "sessions", str(meeting.id)),

@@ -8,7 +8,6 @@ from lms.xapi import recorder
 from lms.xapi.vocabulary import EXTENSIONS
 
 STATE_BOOKMARK = "https://w3id.org/xapi/taawun/state/bookmark"
-STATE_QUIZ_ATTEMPT = "https://w3id.org/xapi/taawun/state/quiz-attempt"
 EXT_ATTEMPT = "https://w3id.org/xapi/taawun/extensions/attempt"
 
 INTERACTION_TYPES = {

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import PUBLIC, USER, allow
+from lms.config import LANGUAGES
 from lms.courses import quiz as quizzes
 from lms.courses import services
 from lms.courses.forms import ActivityAnswerForm
@@ -23,6 +24,7 @@ from lms.courses.loader import LEVELS
 from lms.courses.models import CourseAsset
 from lms.db import session
 from lms.i18n import current_language, localised
+from lms.path import PATH_COURSES
 
 bp = Blueprint(
     "courses",
@@ -128,7 +130,7 @@ def catalogue():
     language = request.args.get("lang", "")
     level = request.args.get("level", "")
     courses = services.list_courses(session)
-    if language in ("fr", "ar", "en"):
+    if language in LANGUAGES:
         courses = [c for c in courses if language in c.languages]
     if level in LEVELS:
         courses = [c for c in courses if c.level == level]
@@ -366,11 +368,6 @@ def asset(course_id, path):
 
 
 # --- learning path --------------------------------------------------------------------------
-
-
-#: the courses on the learning path: (course id, order, label when the course is not loaded)
-PATH_COURSES = (("think-coop", 10, "Think.COOP"), ("start-coop", 20, "Start.COOP"),
-                ("my-coop", 40, "My.COOP"))  # fmt: skip
 
 
 def _path_view(course_id: str):
