@@ -24,8 +24,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from lms.access import USER, allow
-from lms.auth.models import User
-from lms.auth.services import find_by_email
+from lms.auth.services import find_by_email, find_by_public_id
 from lms.bidi import with_names
 from lms.cohorts import catalog, services
 from lms.cohorts.forms import (
@@ -243,7 +242,7 @@ def remove_member(cohort_id: int, public_id: str):
     cohort = _own_cohort(cohort_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    learner = session.scalar(select(User).where(User.public_id == public_id)) or abort(404)
+    learner = find_by_public_id(session, public_id) or abort(404)
     try:
         services.remove_member(session, cohort, learner)
     except CohortError as exc:
