@@ -22,7 +22,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# Not imported as `Base`: the plugin loader would add lms's metadata a second time.
+# lms's own declarative base (`db.Base`): the marketplace's tables share its metadata so their
+# foreign keys to `users` resolve; lms.plugins recognises that base and adds no second metadata.
+# Their migrations still live in market/migrations, the plugin's own chain.
 from lms import db
 from lms.auth.models import User
 from lms.i18n import localised

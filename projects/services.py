@@ -549,30 +549,3 @@ def launched_for_user(user) -> list[dict]:
         .order_by(Project.id)
     )
     return [launched_summary(project) for project in rows]
-
-
-def for_coach(user) -> list[dict]:
-    """`projects.for_coach`: the projects a coach is assigned to, for the coaching log."""
-    from flask import url_for
-
-    from lms.db import session
-
-    if user is None or not getattr(user, "id", None):
-        return []
-    rows = session.scalars(
-        select(Project).where(Project.coach_id == user.id).order_by(Project.name)
-    )
-    return [
-        {
-            "project_id": project.id,
-            "name": project.name,
-            "state": project.state,
-            "holder_public_id": project.holder.public_id,
-            "holder_name": project.holder.display_name,
-            "region": project.region,
-            "sector": project.sector,
-            "url": url_for("projects.show", project_id=project.id),
-            "activity_iri": project_iri(project),
-        }
-        for project in rows
-    ]

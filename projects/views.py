@@ -64,11 +64,6 @@ def _project_or_404(project_id: int) -> Project:
     return project
 
 
-def _errors(exc: ProjectError) -> None:
-    for message in exc.messages:
-        flash(str(message), "error")
-
-
 # --- holder ---------------------------------------------------------------------------------
 
 
