@@ -342,8 +342,12 @@ def join_link(code: str):
     already = services.membership(session, cohort, current_user) is not None
     if form.validate_on_submit():
         if not already:
-            services.add_member(session, cohort, current_user)
-            flash(with_names(_("Welcome to the cohort %(name)s."), name=cohort.name), "success")
+            try:
+                services.add_member(session, cohort, current_user)
+            except CohortError:  # joined meanwhile: a second tap, or the trainer added her
+                flash(_("You are already in this cohort."))
+            else:
+                flash(with_names(_("Welcome to the cohort %(name)s."), name=cohort.name), "success")
         return redirect(url_for("main.dashboard"))
     if form.is_submitted():
         abort(400)
