@@ -19,8 +19,6 @@ def init_app(app: Flask) -> None:
     reg = registry(app)
     reg.dashboard_cards.append(dashboard_card)
     reg.demo_seeders.append(demo.seed_demo)
-    # For coaches (commercial progress beside learning): plain dicts, stable keys.
-    reg.provide("market.commercial_summary", _commercial_summary)
     reg.menu.append(MenuEntry("market.index", _l("Marketplace"), frozenset({"public"}), 50))
     reg.path_steps.append(
         PathStep(
@@ -37,10 +35,3 @@ def init_app(app: Flask) -> None:
             ),
         )
     )
-
-
-def _commercial_summary(user) -> list[dict]:
-    from lms.db import session
-    from market.services import commercial_summary
-
-    return commercial_summary(session, user)

@@ -215,12 +215,22 @@ class OrderForm(FlaskForm):
 class AcceptForm(FlaskForm):
     delivery_date = DateField(_l("Delivery date"), [InputRequired(_l("Give a delivery date."))])
 
+    def details(self) -> dict:
+        return {"delivery_date": self.delivery_date.data}
+
 
 class RefuseForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"), [DataRequired(_l("Please give a reason.")), Length(max=1000)]
     )
 
+    def details(self) -> dict:
+        return {"reason": self.reason.data}
+
 
 class ActionForm(FlaskForm):
     """A button only (cancel, shipped, delivered): the CSRF token is the whole form."""
+
+    def details(self) -> dict:
+        """What the act needs besides the button: nothing (AcceptForm, RefuseForm say more)."""
+        return {}

@@ -20,9 +20,12 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# Not imported as `Base`: the plugin loader would add lms's metadata a second time.
+# lms's own declarative base (`db.Base`): the marketplace's tables share its metadata so their
+# foreign keys to `users` resolve; lms.plugins recognises that base and adds no second metadata.
+# Their migrations still live in market/migrations, the plugin's own chain.
 from lms import db
 from lms.auth.models import User
 from lms.i18n import localised
@@ -66,9 +69,12 @@ class Cooperative(db.Base):
         viewonly=True,
     )
 
-    @property
+    @hybrid_property
     def women_led(self) -> bool:
-        """Women-led as the programmes count it: women are more than half of the members."""
+        """Women-led as the programmes count it: women are more than half of the members.
+
+        One rule for a cooperative in Python and for a query (`.where(Cooperative.women_led)`).
+        """
         return self.women_count * 2 > self.members_count
 
 

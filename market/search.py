@@ -1,4 +1,5 @@
-"""Product search: one function, two backends (PostgreSQL full text with GIN, SQLite LIKE)."""
+"""Finding things to buy: product search (PostgreSQL full text with GIN, SQLite LIKE), the feed of
+new products and the cooperatives directory."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def search(session: Session, filters: Filters, per_page: int = PER_PAGE) -> Resu
     if filters.price_max is not None:
         stmt = stmt.where(Product.price <= filters.price_max)
     if filters.women_led:
-        stmt = stmt.where(Cooperative.women_count * 2 > Cooperative.members_count)
+        stmt = stmt.where(Cooperative.women_led)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     order = {
         "price_asc": (Product.price.asc(), Product.id.desc()),
@@ -89,6 +90,28 @@ def search(session: Session, filters: Filters, per_page: int = PER_PAGE) -> Resu
     page = min(max(1, filters.page), pages)
     rows = session.scalars(stmt.order_by(*order).limit(per_page).offset((page - 1) * per_page))
     return Results(list(rows.unique()), total, page, pages)
+
+
+def newest(session: Session, limit: int) -> list[Product]:
+    """The latest products put on sale (the Atom feed)."""
+    return list(
+        session.scalars(
+            select(Product)
+            .where(Product.published.is_(True))
+            .order_by(Product.published_at.desc(), Product.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def cooperatives(session: Session, region: str = "", women_led: bool = False) -> list[Cooperative]:
+    """The cooperatives directory, by name, of one region (all when empty), women-led or all."""
+    stmt = select(Cooperative).order_by(Cooperative.name)
+    if region:
+        stmt = stmt.where(Cooperative.region == region)
+    if women_led:
+        stmt = stmt.where(Cooperative.women_led)
+    return list(session.scalars(stmt))
 
 
 def _match(stmt: Select, words: list[str], dialect: str) -> Select:

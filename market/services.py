@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -56,14 +57,30 @@ STATUSES = {
     "delivered": _l("Delivered"),
     "cancelled": _l("Cancelled"),
 }
-#: status -> (statuses it may come from, xAPI verb key)
+BUYER, MEMBER = "buyer", "member"
+
+
+@dataclass(frozen=True)
+class Move:
+    """One step of an order's lifecycle: the button that asks for it, and what it may follow."""
+
+    action: str  # the order page's button, the last part of its URL
+    sources: tuple[str, ...]  # the statuses it may come from; none: the order is being placed
+    verb: str  # the xAPI verb of its statement (docs/xapi-profile.md)
+    by: str  # BUYER or MEMBER (of the selling cooperative)
+
+
+#: status -> the move that leads to it: every move not listed here is refused.
 TRANSITIONS = {
-    "accepted": (("requested",), "accepted"),
-    "refused": (("requested",), "rejected"),
-    "cancelled": (("requested",), "cancelled"),
-    "shipped": (("accepted",), "shipped"),
-    "delivered": (("shipped",), "delivered"),
+    "requested": Move("order", (), "ordered", BUYER),
+    "accepted": Move("accept", ("requested",), "accepted", MEMBER),
+    "refused": Move("refuse", ("requested",), "rejected", MEMBER),
+    "cancelled": Move("cancel", ("requested",), "cancelled", BUYER),
+    "shipped": Move("ship", ("accepted",), "shipped", MEMBER),
+    "delivered": Move("deliver", ("shipped",), "delivered", MEMBER),
 }
+#: The order page's buttons: action -> the status it asks for.
+ORDER_ACTIONS = {move.action: status for status, move in TRANSITIONS.items() if move.sources}
 
 
 class MarketError(ValueError):
@@ -355,9 +372,7 @@ def place_order(
     )
     session.add(order)
     session.flush()
-    order.events.append(OrderEvent(status="requested", actor_id=buyer.id, note=message))
-    session.flush()
-    statements.order_act(buyer, "ordered", order)
+    _history(session, order, buyer, "requested", message)
     return order
 
 
@@ -379,11 +394,42 @@ def may_see_order(session: Session, order: Order, user) -> bool:
     return order.buyer_id == user.id or is_member(session, order.cooperative, user)
 
 
-def accept_order(session: Session, order: Order, user, delivery_date: date) -> None:
-    if delivery_date < date.today():
+def act_on_order(
+    session: Session,
+    order: Order,
+    user,
+    action: str,
+    delivery_date: date | None = None,
+    reason: str = "",
+) -> None:
+    """Press one of the order page's buttons (ORDER_ACTIONS): check, move, record.
+
+    Accepting needs a delivery date and takes the stock; refusing needs a reason, which the
+    buyer reads and the statement carries.
+    """
+    status = ORDER_ACTIONS[action]
+    move = TRANSITIONS[status]
+    note = ""
+    if status == "accepted" and (delivery_date is None or delivery_date < date.today()):
         raise MarketError(_l("The delivery date cannot be in the past."))
-    _require_member(session, order, user)
-    _move(session, order, user, "accepted")
+    if status == "refused":
+        note = reason.strip()
+        if not note:
+            raise MarketError(_l("Please give a reason."))
+    if move.by == BUYER and order.buyer_id != user.id:
+        raise NotAllowed(_l("Only the buyer can cancel an order."))
+    if move.by == MEMBER and not is_member(session, order.cooperative, user):
+        raise NotAllowed(_l("Only the cooperative's members can do this."))
+    _move(session, order, status)
+    if status == "accepted":
+        _take_stock(session, order)
+        order.delivery_date = delivery_date
+    if status == "refused":
+        order.refusal_reason = note
+    _history(session, order, user, status, note)
+
+
+def _take_stock(session: Session, order: Order) -> None:
     # Atomic and conditional: two acceptances at the same moment cannot take the stock below
     # zero. PostgreSQL makes the second UPDATE wait for the first and re-check the condition.
     taken = session.execute(
@@ -395,49 +441,13 @@ def accept_order(session: Session, order: Order, user, delivery_date: date) -> N
     if taken != 1:
         raise MarketError(_l("Not enough stock left to accept this order."))
     session.refresh(order.product)
-    order.delivery_date = delivery_date
-    _history(session, order, user, "accepted", "", "accepted")
 
 
-def refuse_order(session: Session, order: Order, user, reason: str) -> None:
-    if not reason.strip():
-        raise MarketError(_l("Please give a reason."))
-    _require_member(session, order, user)
-    _move(session, order, user, "refused")
-    order.refusal_reason = reason.strip()
-    _history(session, order, user, "refused", order.refusal_reason, "rejected")
-
-
-def ship_order(session: Session, order: Order, user) -> None:
-    _require_member(session, order, user)
-    _move(session, order, user, "shipped")
-    _history(session, order, user, "shipped", "", "shipped")
-
-
-def deliver_order(session: Session, order: Order, user) -> None:
-    _require_member(session, order, user)
-    _move(session, order, user, "delivered")
-    _history(session, order, user, "delivered", "", "delivered")
-
-
-def cancel_order(session: Session, order: Order, user) -> None:
-    if order.buyer_id != user.id:
-        raise NotAllowed(_l("Only the buyer can cancel an order."))
-    _move(session, order, user, "cancelled")
-    _history(session, order, user, "cancelled", "", "cancelled")
-
-
-def _require_member(session: Session, order: Order, user) -> None:
-    if not is_member(session, order.cooperative, user):
-        raise NotAllowed(_l("Only the cooperative's members can do this."))
-
-
-def _move(session: Session, order: Order, user, status: str) -> None:
+def _move(session: Session, order: Order, status: str) -> None:
     """Change the status only if nobody changed it meanwhile (a conditional UPDATE)."""
-    sources, _verb = TRANSITIONS[status]
     moved = session.execute(
         update(Order)
-        .where(Order.id == order.id, Order.status.in_(sources))
+        .where(Order.id == order.id, Order.status.in_(TRANSITIONS[status].sources))
         .values(status=status, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -450,10 +460,12 @@ def _move(session: Session, order: Order, user, status: str) -> None:
     session.refresh(order)
 
 
-def _history(session: Session, order: Order, user, status: str, note: str, verb: str) -> None:
+def _history(session: Session, order: Order, user, status: str, note: str) -> None:
+    """The order's history and its statement, for every act (the verb is the move's)."""
     session.add(OrderEvent(order_id=order.id, status=status, actor_id=user.id, note=note))
     session.flush()
-    statements.order_act(user, verb, order, reason=note if status == "refused" else "")
+    reason = note if status == "refused" else ""  # a buyer's message to the seller stays private
+    statements.order_act(user, TRANSITIONS[status].verb, order, reason=reason)
 
 
 # --- commercial progress (read by coaches beside learning progress) -------------------------

@@ -40,7 +40,6 @@ def init_app(app: Flask) -> None:
     reg.dashboard_cards.append(dashboard_card)
     # Read services for other plugins (they never import projects): plain dicts, stable keys.
     reg.provide("projects.launched_for_user", services.launched_for_user)
-    reg.provide("projects.for_coach", services.for_coach)
 
 
 def path_status(user) -> StepStatus:

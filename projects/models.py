@@ -10,8 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
 
-# Imported under another name: lms.plugins takes a module-level `Base` for a plugin's own
-# metadata (as xapi_store has), and ours is the lms metadata itself.
+# lms's own declarative base, named for whose it is: the project bank's tables share its
+# metadata so their foreign keys to `users` resolve; lms.plugins recognises that base and adds no
+# second metadata. Their migrations still live in projects/migrations, the plugin's own chain.
 from lms.db import Base as LmsBase
 from lms.db import UTCDateTime, utcnow
 

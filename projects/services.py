@@ -8,9 +8,10 @@ from decimal import Decimal
 
 import tincan
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from lms.db import utcnow
 from lms.i18n import current_language
 from lms.regions import REGIONS
 from lms.xapi import recorder
@@ -244,13 +245,7 @@ def change_state(
     """Move a project along the lifecycle if the table allows it for this user."""
     move = next((t for t in transitions_for(user, project) if t.target == target), None)
     if move is None:
-        raise ProjectError(
-            _l(
-                "This change of state is not allowed: %(source)s → %(target)s.",
-                source=STATES[project.state],
-                target=STATES.get(target, target),
-            )
-        )
+        raise _not_allowed(project, target)
     reason = (reason or "").strip() or None
     problems = []
     if move.needs_complete:
@@ -270,20 +265,42 @@ def change_state(
             problems.append(_l("The registration date cannot be in the future."))
     if problems:
         raise ProjectError(*problems)
+    values = {"state": target, "updated_at": utcnow()}
     if move.needs_registration:
-        project.registration_number = registration_number
-        project.registration_date = registration_date
+        values.update(registration_number=registration_number, registration_date=registration_date)
+    # Conditional UPDATE, as market.services._move: two reviewers deciding the same project at
+    # the same moment both read "under review"; PostgreSQL makes the second UPDATE wait for the
+    # first and re-check `state = source`, so it changes nothing and that reviewer is told the
+    # project's new state instead of overwriting the first decision.
+    moved = session.execute(
+        update(Project)
+        .where(Project.id == project.id, Project.state == move.source)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(project)
+    if moved != 1:
+        raise _not_allowed(project, target)
     change = StateChange(
-        project=project, actor=user, from_state=project.state, to_state=target, reason=reason
+        project=project, actor=user, from_state=move.source, to_state=target, reason=reason
     )
     session.add(change)
-    project.state = target
     session.flush()
     extensions = {EXTENSIONS["state"]: target}
     if reason:
         extensions[EXTENSIONS["reason"]] = reason
     _record(user, project, move.verb, extensions)
     return change
+
+
+def _not_allowed(project: Project, target: str) -> ProjectError:
+    return ProjectError(
+        _l(
+            "This change of state is not allowed: %(source)s → %(target)s.",
+            source=STATES[project.state],
+            target=STATES.get(target, target),
+        )
+    )
 
 
 def add_comment(session: Session, project: Project, user, body: str) -> Comment:
@@ -549,30 +566,3 @@ def launched_for_user(user) -> list[dict]:
         .order_by(Project.id)
     )
     return [launched_summary(project) for project in rows]
-
-
-def for_coach(user) -> list[dict]:
-    """`projects.for_coach`: the projects a coach is assigned to, for the coaching log."""
-    from flask import url_for
-
-    from lms.db import session
-
-    if user is None or not getattr(user, "id", None):
-        return []
-    rows = session.scalars(
-        select(Project).where(Project.coach_id == user.id).order_by(Project.name)
-    )
-    return [
-        {
-            "project_id": project.id,
-            "name": project.name,
-            "state": project.state,
-            "holder_public_id": project.holder.public_id,
-            "holder_name": project.holder.display_name,
-            "region": project.region,
-            "sector": project.sector,
-            "url": url_for("projects.show", project_id=project.id),
-            "activity_iri": project_iri(project),
-        }
-        for project in rows
-    ]

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from lms.access import PUBLIC, USER, allow
 from lms.auth.models import User, UserRole
+from lms.auth.services import find_by_public_id
 from lms.bidi import with_names
 from lms.csv_export import csv_response
 from lms.db import session
@@ -61,11 +62,6 @@ def _project_or_404(project_id: int) -> Project:
     if project is None or not services.can_view(current_user, project):
         abort(404)
     return project
-
-
-def _errors(exc: ProjectError) -> None:
-    for message in exc.messages:
-        flash(str(message), "error")
 
 
 # --- holder ---------------------------------------------------------------------------------
@@ -350,7 +346,7 @@ def assign_coach(project_id: int):
     form.coach.choices = _coach_choices()
     if not form.validate_on_submit():
         return _render_project(project, 400, coach_form=form)
-    coach = session.scalar(select(User).where(User.public_id == form.coach.data))
+    coach = find_by_public_id(session, form.coach.data)
     try:
         services.assign_coach(session, project, current_user, coach)
     except ProjectError as exc:

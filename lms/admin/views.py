@@ -16,7 +16,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 
 
 def _user_or_404(public_id: str) -> User:
-    user = session.query(User).filter_by(public_id=public_id).one_or_none()
+    user = services.find_by_public_id(session, public_id)
     if user is None:
         abort(404)
     return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from lms.auth.models import User
+from lms.auth.services import find_by_public_id
 from lms.auth.views import bp
 from lms.db import session
 from lms.extensions import login_manager
@@ -21,4 +21,4 @@ def init_app(app: Flask) -> None:
 
 
 def _load_user(public_id: str):
-    return session.query(User).filter_by(public_id=public_id).one_or_none()
+    return find_by_public_id(session, public_id)

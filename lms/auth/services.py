@@ -36,6 +36,13 @@ def find_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
+def find_by_public_id(session: Session, public_id: str | None) -> User | None:
+    """The account a URL, a form or a login session names (None when there is none)."""
+    if not public_id:
+        return None
+    return session.scalar(select(User).where(User.public_id == public_id))
+
+
 def create_user(
     session: Session,
     email: str,

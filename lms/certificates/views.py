@@ -17,10 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
 
 from lms.access import PUBLIC, USER, allow
-from lms.auth.models import User
+from lms.auth.services import find_by_public_id
 from lms.bidi import with_names
 from lms.certificates import services, signing
 from lms.certificates.document import certificate_pdf
@@ -103,7 +102,7 @@ def cohort_certification(cohort_id: int):
 @allow("trainer", "admin")
 def certify(cohort_id: int, public_id: str):
     cohort = _cohort(cohort_id)
-    learner = session.scalar(select(User).where(User.public_id == public_id)) or abort(404)
+    learner = find_by_public_id(session, public_id) or abort(404)
     if cohorts.membership(session, cohort, learner) is None:
         abort(404)
     course_id = request.values.get("course_id", "")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms.access import allow
 from lms.auth.models import User
-from lms.auth.services import find_by_email
+from lms.auth.services import find_by_email, find_by_public_id
 from lms.coaching import dashboard as dashboards
 from lms.coaching import programme as programme_figures
 from lms.coaching import services
@@ -242,7 +242,7 @@ def cohort_csv(cohort_id: int, table: str):
 
 
 def _followed_learner(public_id: str) -> User:
-    learner = session.scalar(select(User).where(User.public_id == public_id)) or abort(404)
+    learner = find_by_public_id(session, public_id) or abort(404)
     if not services.may_follow_learner(session, current_user, learner):
         abort(403)
     return learner
@@ -314,7 +314,7 @@ def new_session():
     if form.validate_on_submit():
         person = None
         if form.learner.data:
-            person = session.scalar(select(User).where(User.public_id == form.learner.data))
+            person = find_by_public_id(session, form.learner.data)
         try:
             row = services.log_session(
                 session,

@@ -7,7 +7,8 @@ from datetime import date
 
 import tincan
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from lms.auth.models import User
@@ -169,23 +170,40 @@ def membership(session: Session, cohort: Cohort, user: User) -> CohortMember | N
     )
 
 
+# Membership has two moves, joined (not a member -> member) and left (member -> not a member),
+# each one conditional statement whose row count says whether this request made the move, as
+# market.services._move does for orders. Checking first and writing after let two joins at the
+# same moment (two taps, or the trainer adding the learner while she scans the code) both pass
+# the check: the second then broke the unique (cohort, user) pair, a 500, or left twice.
+
+
 def add_member(session: Session, cohort: Cohort, learner: User) -> CohortMember:
     """Join (by code or added by the trainer): the learner is the actor of `joined`."""
-    if membership(session, cohort, learner):
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # RETURNING, not rowcount: psycopg reports -1 rows for an INSERT ... ON CONFLICT.
+    joined = session.scalar(
+        dialect.insert(CohortMember)
+        .values(cohort_id=cohort.id, user_id=learner.id, joined_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["cohort_id", "user_id"])
+        .returning(CohortMember.id)
+    )
+    if joined is None:
         raise CohortError("already-member")
-    member = CohortMember(cohort_id=cohort.id, user_id=learner.id)
-    session.add(member)
-    session.flush()
+    session.expire(cohort, ["members"])
     stmt = recorder.statement(learner, "joined", cohort_activity(cohort))
     recorder.record(stmt, session)
-    return member
+    return session.get(CohortMember, joined)
 
 
 def remove_member(session: Session, cohort: Cohort, learner: User) -> None:
-    member = membership(session, cohort, learner)
-    if member is None:
+    left = session.execute(
+        delete(CohortMember).where(
+            CohortMember.cohort_id == cohort.id, CohortMember.user_id == learner.id
+        )
+    ).rowcount
+    if left != 1:
         raise CohortError("not-member")
-    session.delete(member)
+    session.expire(cohort, ["members"])
     stmt = recorder.statement(learner, "left", cohort_activity(cohort))
     recorder.record(stmt, session)
 

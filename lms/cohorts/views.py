@@ -24,8 +24,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from lms.access import USER, allow
-from lms.auth.models import User
-from lms.auth.services import find_by_email
+from lms.auth.services import find_by_email, find_by_public_id
 from lms.bidi import with_names
 from lms.cohorts import catalog, services
 from lms.cohorts.forms import (
@@ -243,7 +242,7 @@ def remove_member(cohort_id: int, public_id: str):
     cohort = _own_cohort(cohort_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    learner = session.scalar(select(User).where(User.public_id == public_id)) or abort(404)
+    learner = find_by_public_id(session, public_id) or abort(404)
     try:
         services.remove_member(session, cohort, learner)
     except CohortError as exc:
@@ -343,8 +342,12 @@ def join_link(code: str):
     already = services.membership(session, cohort, current_user) is not None
     if form.validate_on_submit():
         if not already:
-            services.add_member(session, cohort, current_user)
-            flash(with_names(_("Welcome to the cohort %(name)s."), name=cohort.name), "success")
+            try:
+                services.add_member(session, cohort, current_user)
+            except CohortError:  # joined meanwhile: a second tap, or the trainer added her
+                flash(_("You are already in this cohort."))
+            else:
+                flash(with_names(_("Welcome to the cohort %(name)s."), name=cohort.name), "success")
         return redirect(url_for("main.dashboard"))
     if form.is_submitted():
         abort(400)

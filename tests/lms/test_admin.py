@@ -69,3 +69,11 @@ def test_an_unknown_user_page_is_a_clear_404(client, auth, make_user):
     response = client.get("/admin/users/nobody")
     assert response.status_code == 404
     assert "Page introuvable" in response.get_data(as_text=True)
+
+
+def test_a_session_naming_no_account_is_anonymous(client, make_user):
+    """The user loader and the pages look people up the same way (find_by_public_id)."""
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = "no-such-account"
+    response = client.get("/admin/users")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -233,10 +233,8 @@ def test_concurrent_acceptances_never_take_the_stock_below_zero(
     assert sorted(int(i) for i in recorded) == sorted(accepted)
 
 
-def test_commercial_progress_is_on_the_dashboard_and_offered_to_coaches(
-    app, client, auth, shop, lookup
-):
-    from lms.plugins import registry
+def test_commercial_progress_is_on_the_sellers_dashboard(app, client, auth, shop, lookup):
+    from market.services import commercial_summary
 
     _as(client, auth, shop["buyer"])
     _order(client, shop["product"])
@@ -252,7 +250,7 @@ def test_commercial_progress_is_on_the_dashboard_and_offered_to_coaches(
         from lms.db import session
 
         seller = session.get(type(shop["seller"]), shop["seller"].id)
-        summary = registry(app).service("market.commercial_summary")(seller)
+        summary = commercial_summary(session, seller)
     mine = next(s for s in summary if s["cooperative_id"] == shop["coop"])
     assert mine["orders"]["delivered"] == 1 and mine["products_published"] == 1
     assert str(mine["delivered_sales_mad"]) == "540.00"
@@ -290,3 +288,32 @@ def test_bank_details_are_shown_only_once_the_order_is_accepted(client, auth, sh
     client.post(f"/market/orders/{order_id}/accept", data={"delivery_date": TOMORROW})
     _as(client, auth, shop["buyer"])
     assert details in client.get(f"/market/orders/{order_id}").text
+
+
+def test_every_act_on_an_order_is_in_its_history_with_the_verb_of_its_move(
+    app, client, auth, shop, lookup
+):
+    from lms.xapi import recorder
+    from market.models import OrderEvent
+    from market.services import TRANSITIONS
+
+    _as(client, auth, shop["buyer"])
+    _order(client, shop["product"], message="Avant midi SVP")
+    order_id = _latest_order_id(lookup)
+    _as(client, auth, shop["seller"])
+    assert client.post(f"/market/orders/{order_id}/unknown").status_code == 404
+    client.post(f"/market/orders/{order_id}/refuse", data={"reason": "Plus de stock ce mois."})
+    events = lookup(
+        lambda db: [(e.status, e.actor_id, e.note) for e in db.scalars(
+            select(OrderEvent).where(OrderEvent.order_id == order_id).order_by(OrderEvent.id))]
+    )  # fmt: skip
+    assert events == [
+        ("requested", shop["buyer"].id, "Avant midi SVP"),
+        ("refused", shop["seller"].id, "Plus de stock ce mois."),
+    ]
+    with app.test_request_context():
+        said = list(recorder.statements(activity_id=f"http://taawun.test/market/orders/{order_id}"))
+    verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in said]
+    assert verbs == [TRANSITIONS["requested"].verb, "reject"]  # the profile's IRIs
+    reasons = [s["context"].get("extensions", {}) for s in said]
+    assert "Avant midi SVP" not in str(reasons[0]) and "Plus de stock" in str(reasons[1])

@@ -139,3 +139,21 @@ def test_cooperative_list_filters_women_led(client, catalogue):
 def test_counts_use_arabic_plural_forms(app, catalogue):
     page = app.test_client().get("/market/cooperatives", headers={"Accept-Language": "ar"}).text
     assert "10 أعضاء" in page  # 3 to 10: the "few" form
+
+
+def test_women_led_is_one_rule_for_a_cooperative_and_for_queries(app, catalogue):
+    """8 of 10 women is women-led, 5 of 10 is not: the badge, the search and the directory
+    all read Cooperative.women_led."""
+    from sqlalchemy import select
+
+    from market.models import Cooperative
+    from market.search import cooperatives
+
+    with app.test_request_context():
+        from lms.db import session
+
+        every = session.scalars(select(Cooperative)).all()
+        by_rule = {c.name for c in every if c.women_led}
+        queried = set(session.scalars(select(Cooperative.name).where(Cooperative.women_led)))
+        listed = {c.name for c in cooperatives(session, women_led=True)}
+    assert by_rule == queried == listed and "Tifawin" in listed and "Atlas Safran" not in listed
