@@ -1,18 +1,22 @@
-"""The `lms coaching-tallies` command: catch the coaching tallies up with the statements."""
+"""The `lms coaching-tallies` command: rebuild the coaching tallies from the LRS."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 
-from lms.coaching import tallies
 from lms.db import session
+from lms.xapi import recorder
 
 
 @click.command("coaching-tallies")
 @with_appcontext
 def coaching_tallies_command():
-    """Fold every statement not yet counted into the coaching tallies (after an import)."""
-    read = tallies.catch_up(session, limit=None)
+    """Rebuild the coaching tallies (and the other projections) from the LRS's statements."""
+    try:
+        read = recorder.rebuild_projections(session)
+    except recorder.UnknownAuthority as exc:
+        session.rollback()
+        raise click.ClickException(str(exc)) from None
     session.commit()
     click.echo(f"{read} statements folded into the coaching tallies")

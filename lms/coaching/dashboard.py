@@ -1,14 +1,13 @@
 """What a coach sees about a cohort in one course: grid, who needs help, questions, figures.
 
 Progress comes from the courses projection (`course_statuses`: two queries for the whole
-cohort). Question analysis and "stuck on a page" come from per-learner tallies folded from the
-statements (lms.coaching.tallies) with the built-in LRS, and from statements read back through
-the xAPI API with an external LRS.
+cohort). Question analysis and "stuck on a page" come from per-learner tallies, another
+projection of the LMS's statements (lms.coaching.tallies), with either LRS backend.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import NamedTuple
@@ -18,14 +17,12 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.certificates.models import Certificate
-from lms.coaching import tallies
 from lms.coaching.models import PageViewTally, QuestionTally
 from lms.cohorts import catalog
 from lms.cohorts.models import Cohort, CohortMember
 from lms.db import utcnow
 from lms.i18n import localised
 from lms.people import is_woman, is_youth
-from lms.xapi import recorder
 
 #: No statement for this long: the learner may have dropped out.
 INACTIVE_DAYS = 14
@@ -177,47 +174,25 @@ def figures(members, statuses, certified, since) -> dict:
     }
 
 
-# --- statements counted in the LRS ------------------------------------------------------------
-
-
-def _external_statements(verb_key: str, course_iri: str, since=None):
-    return recorder.statements(
-        verb_key=verb_key,
-        activity_id=course_iri,
-        related_activities=True,
-        since=since.isoformat() if since else None,
-    )
+# --- from the coaching tallies (lms.coaching.tallies) ----------------------------------------
 
 
 def _question_counts(session: Session, members, course) -> dict[tuple[str, str], list[int]]:
     """{(module id, question id): [learners who answered, learners who missed it once or more]}"""
-    if not recorder.external():
-        tallies.catch_up(session)
-        query = (
-            select(
-                QuestionTally.module_id,
-                QuestionTally.question_id,
-                func.count(),
-                func.count(case((QuestionTally.missed > 0, 1))),
-            )
-            .where(
-                QuestionTally.course_id == course.id,
-                QuestionTally.user_id.in_([u.id for u in members]),
-            )
-            .group_by(QuestionTally.module_id, QuestionTally.question_id)
+    query = (
+        select(
+            QuestionTally.module_id,
+            QuestionTally.question_id,
+            func.count(),
+            func.count(case((QuestionTally.missed > 0, 1))),
         )
-        return {(m, q): [total, missed] for m, q, total, missed in session.execute(query)}
-    names = {u.public_id for u in members}
-    prefix = recorder.activity_iri("courses", course.id, "modules") + "/"
-    answered, missed = defaultdict(set), defaultdict(set)
-    for stmt in _external_statements("answered", recorder.activity_iri("courses", course.id)):
-        who = stmt["actor"].get("account", {}).get("name")
-        parts = stmt["object"]["id"].removeprefix(prefix).split("/")
-        if who in names and len(parts) == 4:
-            answered[(parts[0], parts[3])].add(who)
-            if not (stmt.get("result") or {}).get("success"):
-                missed[(parts[0], parts[3])].add(who)
-    return {key: [len(answered[key]), len(missed[key])] for key in answered}
+        .where(
+            QuestionTally.course_id == course.id,
+            QuestionTally.user_id.in_([u.id for u in members]),
+        )
+        .group_by(QuestionTally.module_id, QuestionTally.question_id)
+    )
+    return {(m, q): [total, missed] for m, q, total, missed in session.execute(query)}
 
 
 def questions_missed(session: Session, members, course) -> list[dict]:
@@ -251,34 +226,18 @@ def stuck_pages(session: Session, members, course_id: str, since) -> dict[str, l
     if not members:
         return {}
     found: dict[str, list] = defaultdict(list)
-    if not recorder.external():
-        tallies.catch_up(session)
-        by_id = {u.id: u.public_id for u in members}
-        views = func.sum(PageViewTally.views)
-        query = (
-            select(PageViewTally.user_id, PageViewTally.module_id, PageViewTally.page_id, views)
-            .where(
-                PageViewTally.course_id == course_id,
-                PageViewTally.user_id.in_(list(by_id)),
-                PageViewTally.day >= since.date(),
-            )
-            .group_by(PageViewTally.user_id, PageViewTally.module_id, PageViewTally.page_id)
-            .having(views >= STUCK_VIEWS)
+    by_id = {u.id: u.public_id for u in members}
+    views = func.sum(PageViewTally.views)
+    query = (
+        select(PageViewTally.user_id, PageViewTally.module_id, PageViewTally.page_id, views)
+        .where(
+            PageViewTally.course_id == course_id,
+            PageViewTally.user_id.in_(list(by_id)),
+            PageViewTally.day >= since.date(),
         )
-        for user_id, module_id, page_id, count in session.execute(query):
-            found[by_id[user_id]].append((module_id, page_id, int(count)))
-        return found
-    names = {u.public_id for u in members}
-    prefix = recorder.activity_iri("courses", course_id, "modules") + "/"
-    counter = Counter()
-    for stmt in _external_statements(
-        "experienced", recorder.activity_iri("courses", course_id), since
-    ):
-        who = stmt["actor"].get("account", {}).get("name")
-        parts = stmt["object"]["id"].removeprefix(prefix).split("/")
-        if who in names and len(parts) == 3 and parts[1] == "pages":
-            counter[(who, parts[0], parts[2])] += 1
-    for (who, module_id, page_id), count in counter.items():
-        if count >= STUCK_VIEWS:
-            found[who].append((module_id, page_id, count))
+        .group_by(PageViewTally.user_id, PageViewTally.module_id, PageViewTally.page_id)
+        .having(views >= STUCK_VIEWS)
+    )
+    for user_id, module_id, page_id, count in session.execute(query):
+        found[by_id[user_id]].append((module_id, page_id, int(count)))
     return found

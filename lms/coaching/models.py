@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -103,12 +102,3 @@ class PageViewTally(Base):
     page_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     views: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class TallyMark(Base):
-    """The last LRS statement (its stored order) folded into the tallies."""
-
-    __tablename__ = "coaching_tally_marks"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -20,7 +20,7 @@ INTERACTION_TYPES = {
 }
 
 
-# --- activity IRIs: the one place that says where each thing lives ---------------------------
+# --- activity IRIs: where each thing lives (lms.xapi.projections.parse_iri reads them back) ---
 
 
 def course_iri(course_id: str) -> str:
@@ -45,31 +45,6 @@ def question_iri(course_id: str, module_id: str, question_id: str) -> str:
 
 def task_iri(course_id: str, module_id: str) -> str:
     return module_iri(course_id, module_id) + "/activity"
-
-
-def parse_iri(iri: str) -> dict | None:
-    """{course, module?, kind, item?} for one of our IRIs, else None (the fold's reader)."""
-    prefix = recorder.activity_iri("courses") + "/"
-    if not iri.startswith(prefix):
-        return None
-    parts = iri[len(prefix) :].split("/")
-    if len(parts) == 1:
-        return {"course": parts[0], "kind": "course"}
-    if len(parts) < 3 or parts[1] != "modules":
-        return None
-    found = {"course": parts[0], "module": parts[2], "kind": "module"}
-    rest = parts[3:]
-    if rest[:1] == ["pages"] and len(rest) == 2:
-        found.update(kind="page", item=rest[1])
-    elif rest == ["quiz"]:
-        found["kind"] = "quiz"
-    elif rest[:2] == ["quiz", "questions"] and len(rest) == 3:
-        found.update(kind="question", item=rest[2])
-    elif rest == ["activity"]:
-        found["kind"] = "activity"
-    elif rest:
-        return None
-    return found
 
 
 # --- activities -----------------------------------------------------------------------------

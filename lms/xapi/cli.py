@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from lms.db import session
@@ -16,7 +15,7 @@ xapi_cli = AppGroup("xapi", help="Statements the LMS sends to its LRS.")
 @click.option("--limit", type=int, default=None, help="Send at most this many statements.")
 def flush(limit):
     """Send the statements waiting for the external LRS, in order."""
-    if not current_app.config.get("LRS_ENDPOINT"):
+    if not recorder.external():
         click.echo("built-in LRS in use: nothing waits in the outbox")
         return
     sent, waiting = recorder.flush_outbox(session, limit)

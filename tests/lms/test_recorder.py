@@ -126,11 +126,12 @@ def test_external_lrs_down_then_back_nothing_lost_and_order_kept(
         session.commit()
         assert session.query(OutboxStatement).count() == 5
 
-        app.config["LRS_ENDPOINT"] = "http://127.0.0.1:9/xapi"  # nobody listens there
+        lrs = app.extensions["lrs_backend"]
+        lrs.endpoint = "http://127.0.0.1:9/xapi/"  # nobody listens there
         assert recorder.flush_outbox(session) == (0, 5)
         assert session.query(OutboxStatement).filter(OutboxStatement.attempts > 0).count() == 5
 
-        app.config["LRS_ENDPOINT"] = live.url + "/xapi"
+        lrs.endpoint = live.url + "/xapi/"
         assert recorder.flush_outbox(session) == (5, 0)
         delivered = [s["id"] for s in _external_statements(live.app)]
         assert delivered[-5:] == ids

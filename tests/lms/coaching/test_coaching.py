@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from lms.coaching.sentences import sentence
-from lms.db import utcnow
 from lms.xapi.vocabulary import ACTIVITY_TYPES, VERBS
 from tests.lms.cohorts.helpers import complete_course, create_cohort, database, join, login
 from xapi_store.models import Statement
@@ -266,10 +265,19 @@ def test_programme_view_and_csv(client, make_user, app):
     assert client.get("/programme").status_code == 403
 
 
-def test_tallies_fold_each_statement_once_and_wait_for_recent_ones(client, make_user, app):
-    from lms.coaching import tallies
+def _page_views(app, learner) -> list[int]:
     from lms.coaching.models import PageViewTally
 
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        views = session.scalars(
+            select(PageViewTally.views).where(PageViewTally.user_id == learner.id)
+        ).all()
+        app.extensions["db_session"].remove()
+    return list(views)
+
+
+def test_tallies_count_each_statement_once_as_soon_as_it_is_recorded(make_user, app):
     learner = make_user("learner")
 
     def read_twice(session, person, course, courses):
@@ -277,36 +285,26 @@ def test_tallies_fold_each_statement_once_and_wait_for_recent_ones(client, make_
         for _ in range(2):
             courses.page_viewed(session, person, course, module, module.pages[0], "fr")
 
-    with app.test_request_context():
-        session = app.extensions["db_session"]()
-        tallies.catch_up(session)
-        session.commit()
-        app.extensions["db_session"].remove()
     learner_action(app, learner, read_twice)
-    app.config["COACHING_SETTLE_SECONDS"] = 3600
-    try:
-        with app.test_request_context():
-            session = app.extensions["db_session"]()
-            assert tallies.catch_up(session) == 0  # too recent: a later catch-up takes them
-        app.config["COACHING_SETTLE_SECONDS"] = 0
-        with app.test_request_context():
-            session = app.extensions["db_session"]()
-            assert tallies.catch_up(session) == 2
-            assert tallies.catch_up(session) == 0
-            views = session.scalars(
-                select(PageViewTally.views).where(PageViewTally.user_id == learner.id)
-            ).all()
-            assert views == [2]
-            session.commit()
-    finally:
-        app.config["COACHING_SETTLE_SECONDS"] = 0
+    assert _page_views(app, learner) == [2]
+    learner_action(app, learner, read_twice)
+    assert _page_views(app, learner) == [4]
 
 
-def test_cli_folds_every_statement_not_yet_counted(app, runner):
+def test_cli_rebuilds_the_tallies_from_the_lrs(make_user, app, runner):
+    learner = make_user("learner")
+
+    def read_three_times(session, person, course, courses):
+        module = course.modules[0]
+        for _ in range(3):
+            courses.page_viewed(session, person, course, module, module.pages[1], "fr")
+
+    learner_action(app, learner, read_three_times)
     result = runner.invoke(args=["coaching-tallies"])
     assert result.exit_code == 0 and "statements folded into the coaching tallies" in result.output
+    assert _page_views(app, learner) == [3]
     again = runner.invoke(args=["coaching-tallies"])
-    assert again.output.startswith("0 statements")
+    assert again.exit_code == 0 and _page_views(app, learner) == [3]  # rebuilt, not added
 
 
 def test_dashboard_statuses_are_the_courses_statuses(make_user, app):
@@ -322,34 +320,3 @@ def test_dashboard_statuses_are_the_courses_statuses(make_user, app):
         assert catalog.statuses(ids, "think-coop") == courses.course_statuses(
             session, ids, "think-coop"
         )
-
-
-def test_with_an_external_lrs_the_dashboard_reads_statements_back(make_user, app, monkeypatch):
-    from lms.coaching import dashboard
-    from lms.cohorts import catalog
-    from lms.xapi import recorder
-
-    learner = make_user("learner")
-    base = "http://taawun.test/courses/think-coop/modules/what-is-a-cooperative"
-
-    def statements(verb_key=None, **_filters):
-        actor = {"account": {"homePage": "http://taawun.test", "name": learner.public_id}}
-        if verb_key == "answered":
-            for success in (True, False):
-                yield {
-                    "actor": actor,
-                    "object": {"id": f"{base}/quiz/questions/who-owns"},
-                    "result": {"success": success},
-                }
-        else:
-            for _ in range(3):
-                yield {"actor": actor, "object": {"id": f"{base}/pages/01-together"}}
-
-    monkeypatch.setattr(recorder, "external", lambda: True)
-    monkeypatch.setattr(recorder, "statements", statements)
-    with app.test_request_context():
-        course = catalog.course("think-coop")
-        found = dashboard.questions_missed(None, [learner], course)
-        stuck = dashboard.stuck_pages(None, [learner], "think-coop", utcnow() - timedelta(days=14))
-    assert [(q["question_id"], q["answered"], q["missed"]) for q in found] == [("who-owns", 1, 1)]
-    assert stuck == {learner.public_id: [("what-is-a-cooperative", "01-together", 3)]}
