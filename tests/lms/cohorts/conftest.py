@@ -13,9 +13,6 @@ CONTENT = Path(__file__).resolve().parents[3] / "content"
 def courses_loaded(app):
     from lms.courses.loader import load_content
 
-    # tests read the dashboard right after the learner acts: fold every statement at once
-    app.config["COACHING_SETTLE_SECONDS"] = 0
-
     with app.app_context():
         session = app.extensions["db_session"]()
         load_content(session, CONTENT)

@@ -1,0 +1,129 @@
+"""Finding 1 of issue 13: a learner cannot forge a course completion with the launch credential.
+
+Black-box, as the learner would try it: log in, `GET /launch/xapi`, POST a `completed`
+statement on the course with that credential. The LRS keeps it (it is the learner's own
+content), but neither the online projection nor `lms rebuild-progress` counts it: the next
+course stays locked and the programme view does not count a completion.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+import pytest
+
+from tests.conftest import AuthActions
+from tests.lms.cohorts.conftest import CONTENT
+from tests.lms.cohorts.helpers import complete_course, login
+
+COURSE_IRI = "http://taawun.test/courses/think-coop"
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+HEADERS = {"X-Experience-API-Version": "1.0.3"}
+
+
+def forged_completion(client, registration: str | None) -> dict:
+    """POST what a learner's own content could send: think-coop completed, by the learner."""
+    launch = client.get("/launch/xapi").get_json()
+    statement = {
+        "id": str(uuid.uuid4()),
+        "actor": launch["actor"],
+        "verb": {"id": COMPLETED, "display": {"en": "completed"}},
+        "object": {
+            "id": COURSE_IRI,
+            "definition": {"type": "http://adlnet.gov/expapi/activities/course"},
+        },
+        "result": {"completion": True},
+        "context": {"registration": registration or launch["registration"]},
+    }
+    response = client.post(
+        launch["endpoint"] + "statements",
+        json=statement,
+        headers={**HEADERS, "Authorization": launch["auth"]},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return statement
+
+
+def think_coop_completions(client, admin) -> int:
+    login(client, admin)
+    table = client.get("/programme/courses.csv").get_data(as_text=True)
+    rows = {row[0]: row for row in csv.reader(io.StringIO(table.lstrip("\ufeff")))}
+    return int(rows["Penser coopérative"][4])  # the Completed column
+
+
+@pytest.fixture(scope="module", autouse=True)
+def content(app):
+    from lms.courses.loader import load_content
+
+    with app.app_context():
+        load_content(app.extensions["db_session"](), CONTENT)
+        app.extensions["db_session"]().commit()
+        app.extensions["db_session"].remove()
+
+
+@pytest.fixture
+def learner_client(app, make_user):
+    learner = make_user("learner")
+    client = app.test_client()
+    assert AuthActions(client).login(learner).status_code == 302
+    return learner, client
+
+
+@pytest.mark.parametrize("enrolled", [False, True], ids=["not-enrolled", "enrolled"])
+def test_forged_completion_counts_neither_online_nor_after_rebuild(
+    app, make_user, learner_client, enrolled
+):
+    learner, client = learner_client
+    admin = make_user("admin")
+    registration = None
+    if enrolled:
+        assert client.post("/courses/think-coop/launch").status_code == 302
+        registration = _registration(app, learner)
+    before = think_coop_completions(app.test_client(), admin)
+    forged = forged_completion(client, registration)
+
+    # online: nothing opened, nothing counted
+    assert client.post("/courses/start-coop/launch").status_code == 403
+    assert think_coop_completions(app.test_client(), admin) == before
+
+    # every rebuild applies the same rule
+    result = app.test_cli_runner().invoke(args=["rebuild-progress"])
+    assert result.exit_code == 0, result.output
+    assert client.post("/courses/start-coop/launch").status_code == 403
+    assert think_coop_completions(app.test_client(), admin) == before
+
+    # the statement is kept: the learner's own content, readable with the launch credential
+    launch = client.get("/launch/xapi").get_json()
+    stored = client.get(
+        launch["endpoint"] + "statements",
+        query_string={"statementId": forged["id"]},
+        headers={**HEADERS, "Authorization": launch["auth"]},
+    )
+    assert stored.status_code == 200 and stored.get_json()["verb"]["id"] == COMPLETED
+
+
+def test_the_lms_own_completion_still_opens_the_next_course_after_rebuild(app, learner_client):
+    learner, client = learner_client
+    complete_course(app, learner)
+    assert client.post("/courses/start-coop/launch").status_code == 302
+    result = app.test_cli_runner().invoke(args=["rebuild-progress"])
+    assert result.exit_code == 0, result.output
+    assert client.post("/courses/start-coop/launch").status_code == 302
+
+
+def _registration(app, learner) -> str:
+    from sqlalchemy import select
+
+    from lms.courses.models import CourseProgress
+
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        found = session.scalar(
+            select(CourseProgress.registration).where(
+                CourseProgress.user_id == learner.id, CourseProgress.course_id == "think-coop"
+            )
+        )
+        app.extensions["db_session"].remove()
+    return found
