@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from lms.courses.loader import ContentError, load_content
 from lms.courses.progress import rebuild
+from lms.xapi.recorder import UnknownAuthority
 
 
 def _session():
@@ -40,6 +41,10 @@ def load_content_command(directory: Path):
 def rebuild_progress_command():
     """Rebuild the progress tables from the statements in the LRS."""
     session = _session()
-    count = rebuild(session)
+    try:
+        count = rebuild(session)
+    except UnknownAuthority as exc:
+        session.rollback()
+        raise click.ClickException(str(exc)) from None
     session.commit()
     click.echo(f"progress rebuilt from {count} statements")

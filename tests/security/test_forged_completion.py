@@ -13,10 +13,15 @@ import io
 import uuid
 
 import pytest
+import requests
 
-from tests.conftest import AuthActions
+from lms.courses.loader import load_content
+from lms.xapi import recorder
+from tests.conftest import PASSWORD, AuthActions, create_user, make_test_app
 from tests.lms.cohorts.conftest import CONTENT
 from tests.lms.cohorts.helpers import complete_course, login
+from tests.lms.test_recorder import external_lrs  # noqa: F401 (fixture)
+from xapi_store import auth as lrs_auth
 
 COURSE_IRI = "http://taawun.test/courses/think-coop"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -55,8 +60,6 @@ def think_coop_completions(client, admin) -> int:
 
 @pytest.fixture(scope="module", autouse=True)
 def content(app):
-    from lms.courses.loader import load_content
-
     with app.app_context():
         load_content(app.extensions["db_session"](), CONTENT)
         app.extensions["db_session"]().commit()
@@ -127,3 +130,64 @@ def _registration(app, learner) -> str:
         )
         app.extensions["db_session"].remove()
     return found
+
+
+# --- the same rule with an external LRS ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lms_external(database_url, tmp_path_factory, external_lrs):  # noqa: F811
+    live, key, secret = external_lrs
+    config = {"LRS_ENDPOINT": live.url + "/xapi", "LRS_KEY": key, "LRS_SECRET": secret}
+    app = make_test_app(database_url, tmp_path_factory.mktemp("lms-forged"), **config)
+    with app.app_context():
+        load_content(app.extensions["db_session"](), CONTENT)
+        app.extensions["db_session"]().commit()
+        app.extensions["db_session"].remove()
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+def test_rebuild_refuses_before_the_external_lrs_authority_is_known(lms_external):
+    result = lms_external.test_cli_runner().invoke(args=["rebuild-progress"])
+    assert result.exit_code == 1 and "lms xapi flush" in result.output
+
+
+def test_with_an_external_lrs_only_the_lms_statements_count(lms_external, external_lrs):  # noqa: F811
+    live, _key, _secret = external_lrs
+    app = lms_external
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        learner = create_user(session, "forger@example.org", PASSWORD, roles=("learner",))
+        session.commit()
+        app.extensions["db_session"].remove()
+    client = app.test_client()
+    assert AuthActions(client).login(learner).status_code == 302
+    assert client.post("/courses/think-coop/launch").status_code == 302  # launched, initialized
+    with app.test_request_context():
+        assert recorder.flush_outbox(app.extensions["db_session"]()) == (2, 0)
+        actor = recorder.actor_dict(learner)
+    # content the learner runs holds a credential of the external LRS (not the LMS's)
+    with live.app.app_context():
+        lrs_session = live.app.extensions["db_session"]()
+        key, secret = lrs_auth.create_credential(lrs_session, "authoring-tool", ["all"])
+        lrs_session.commit()
+    forged = {
+        "actor": actor,
+        "verb": {"id": COMPLETED, "display": {"en": "completed"}},
+        "object": {"id": COURSE_IRI},
+        "context": {"registration": str(uuid.uuid4())},
+    }
+    response = requests.post(
+        live.url + "/xapi/statements", json=forged, auth=(key, secret), headers=HEADERS, timeout=10
+    )
+    assert response.status_code == 200, response.text
+
+    result = app.test_cli_runner().invoke(args=["rebuild-progress"])
+    assert result.exit_code == 0, result.output
+    assert client.post("/courses/start-coop/launch").status_code == 403
+    with app.test_request_context():
+        from lms.courses import services as courses
+
+        status = courses.course_status(app.extensions["db_session"](), learner, "think-coop")
+        assert status.enrolled and not status.completed  # the LMS's launch counted, not the forgery
