@@ -18,7 +18,7 @@ from lms.coaching import programme as programme_figures
 from lms.coaching import services
 from lms.coaching.forms import AssignmentForm, CoachingSessionForm
 from lms.coaching.models import CoachAssignment, CoachingSession
-from lms.coaching.sentences import sentence
+from lms.coaching.sentences import timeline
 from lms.coaching.services import CoachingError
 from lms.cohorts import catalog
 from lms.cohorts import services as cohorts
@@ -29,8 +29,6 @@ from lms.db import session, utcnow
 from lms.forms import form_status
 from lms.i18n import current_language, localised
 from lms.regions import region_name
-from lms.xapi import recorder
-from lms.xapi.vocabulary import VERBS
 
 bp = Blueprint(
     "coaching",
@@ -54,11 +52,6 @@ STATES = {
     dashboards.FAILED: ("✘", _l("quiz failed")),
     dashboards.NOT_STARTED: ("○", _l("not started")),
 }
-TIMELINE_LENGTH = 30
-#: Bookkeeping statements that say nothing new to a coach (progressed follows every page). A
-#: voiding statement matches the learner's filter through the statement it voids (xAPI
-#: Communication 2.1.3) but is someone else's correction, and the voided statement is gone.
-TIMELINE_SKIPS = {VERBS["progressed"][0], VERBS["initialized"][0], VERBS["voided"][0]}
 
 
 def help_reason(reason: str, detail: dict, course_id: str) -> str:
@@ -248,20 +241,6 @@ def _followed_learner(public_id: str) -> User:
     return learner
 
 
-def timeline(
-    learner: User, limit: int = TIMELINE_LENGTH, html: bool = False
-) -> list[tuple[dict, str]]:
-    found = []
-    now = utcnow()
-    for stmt in recorder.statements(agent=recorder.actor_dict(learner), ascending=False):
-        if stmt["verb"]["id"] in TIMELINE_SKIPS:
-            continue
-        found.append((stmt, sentence(stmt, now, html=html)))
-        if len(found) >= limit:
-            break
-    return found
-
-
 def sees_private_notes(user) -> bool:
     return user.has_any_role(("coach", "admin"))
 
@@ -284,7 +263,7 @@ def learner(public_id: str):
 @allow("coach", "trainer", "admin")
 def timeline_csv(public_id: str):
     person = _followed_learner(public_id)
-    rows = [[stmt.get("timestamp", ""), text] for stmt, text in timeline(person, 1000)]
+    rows = [[entry.statement.get("timestamp", ""), entry.text] for entry in timeline(person, 1000)]
     return csv_response(f"timeline-{person.public_id}.csv", [_("When"), _("What")], rows)
 
 
