@@ -41,8 +41,9 @@ def clear(session: Session) -> None:
     session.execute(delete(PageViewTally))
 
 
+NAME = "coaching-tallies"
 projections.register(
-    projections.Projection("coaching-tallies", frozenset({"answered", "experienced"}), fold, clear)
+    projections.Projection(NAME, frozenset({"answered", "experienced"}), fold, clear)
 )
 
 

@@ -155,12 +155,12 @@ def _learners(session: Session, views: list[StatementView]) -> dict[str, int]:
     return found
 
 
-def _fold(session: Session, views: list[StatementView]) -> None:
+def _fold(session: Session, views: list[StatementView], chosen: list[Projection]) -> None:
     useful = [v for v in views if v.counted and v.where is not None and v.learner]
     if not useful:
         return
     users = _learners(session, useful)
-    for projection in _registry.values():
+    for projection in chosen:
         mine = [v for v in useful if v.verb in projection.verbs and v.learner in users]
         if mine:
             projection.fold(session, mine, users)
@@ -175,13 +175,29 @@ def feed(session: Session, statements: list[dict], base_url: str) -> None:
     fed = session.info.setdefault(_FED, set())
     fresh = [s for s in statements if s.get("id") not in fed]
     fed.update(s.get("id") for s in fresh)
-    _fold(session, [view(s, base_url, counted=True) for s in fresh])
+    _fold(session, [view(s, base_url, counted=True) for s in fresh], registered())
 
 
-def rebuild(session: Session, statements: Iterable[dict], ours: set[str], base_url: str) -> int:
-    """Empty every projection and fold `statements` (oldest first) by the authority rule;
-    returns how many statements were read."""
-    for projection in _registry.values():
+def chosen(names: Iterable[str] | None = None) -> list[Projection]:
+    """The registered projections named (all of them when `names` is None)."""
+    if names is None:
+        return registered()
+    unknown = set(names) - set(_registry)
+    if unknown:
+        raise KeyError(f"no projection named {', '.join(sorted(unknown))}")
+    return [_registry[name] for name in names]
+
+
+def rebuild(
+    session: Session,
+    statements: Iterable[dict],
+    ours: set[str],
+    base_url: str,
+    targets: list[Projection],
+) -> int:
+    """Empty the `targets` and fold `statements` (oldest first) into them by the authority
+    rule; returns how many statements were read."""
+    for projection in targets:
         projection.clear(session)
     session.flush()
     read, batch = 0, []
@@ -189,12 +205,7 @@ def rebuild(session: Session, statements: Iterable[dict], ours: set[str], base_u
         batch.append(view(statement, base_url, is_counted(statement, ours)))
         read += 1
         if len(batch) >= BATCH:
-            _fold(session, batch)
+            _fold(session, batch, targets)
             batch = []
-    _fold(session, batch)
+    _fold(session, batch, targets)
     return read
-
-
-def verbs() -> set[str]:
-    """Every verb some projection folds (what a rebuild has to read)."""
-    return {verb for projection in _registry.values() for verb in projection.verbs}

@@ -161,10 +161,10 @@ def flush_outbox(session: Session, limit: int | None = None) -> tuple[int, int]:
     return backend().flush(session, limit)
 
 
-def rebuild_projections(session: Session) -> int:
-    """Empty every projection and replay the LRS with the authority rule; returns how many
-    statements were read. Refuses when the LMS does not know its own authority yet (an
-    external LRS that has never accepted a statement from it): nothing would count."""
+def rebuild_projections(session: Session, names: list[str] | None = None) -> int:
+    """Empty the projections (all, or those named) and replay the LRS with the authority rule;
+    returns how many statements were read. Refuses when the LMS does not know its own authority
+    yet (an external LRS that has never accepted a statement from it): nothing would count."""
     lrs = backend()
     ours = lrs.our_authorities(session)
     if not ours:
@@ -172,10 +172,10 @@ def rebuild_projections(session: Session) -> int:
             "the external LRS has not accepted a statement from the LMS yet, so the LMS cannot "
             "tell its own statements from others: send the outbox first (lms xapi flush)"
         )
-    wanted = [VERBS[key][0] for key in sorted(projections.verbs())]
-    return projections.rebuild(
-        session, lrs.statements_with_verbs(session, wanted), ours, base_url()
-    )
+    chosen = projections.chosen(names)
+    wanted = [VERBS[key][0] for key in sorted({v for p in chosen for v in p.verbs})]
+    statements = lrs.statements_with_verbs(session, wanted)
+    return projections.rebuild(session, statements, ours, base_url(), chosen)
 
 
 class UnknownAuthority(RuntimeError):
