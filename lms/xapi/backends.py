@@ -48,7 +48,8 @@ class LRSBackend(ABC):
 
     @abstractmethod
     def statements_with_verbs(self, session: Session, verbs: Iterable[str]) -> Iterator[dict]:
-        """Every statement with one of these verb IRIs, oldest first (to rebuild projections)."""
+        """Every statement with one of these verb IRIs, oldest first (to rebuild projections;
+        activity definitions may be left out)."""
 
     @abstractmethod
     def our_authorities(self, session: Session) -> set[str]:
@@ -93,7 +94,7 @@ class BuiltInLRS(LRSBackend):
     def statements_with_verbs(self, session, verbs):
         from xapi_store import api
 
-        return api.iter_statements_with_verbs(session, list(verbs))
+        return api.iter_statements_with_verbs(session, list(verbs), light=True)
 
     def our_authorities(self, session):
         # The LMS hands its own authority to the store; no credential can be given it (a launch

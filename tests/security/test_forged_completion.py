@@ -15,11 +15,9 @@ import uuid
 import pytest
 import requests
 
-from lms.courses.loader import load_content
 from lms.xapi import recorder
 from tests.conftest import PASSWORD, AuthActions, create_user, make_test_app
-from tests.lms.cohorts.conftest import CONTENT
-from tests.lms.cohorts.helpers import complete_course, login
+from tests.lms.cohorts.helpers import complete_course, load_real_courses, login
 from tests.lms.test_recorder import external_lrs  # noqa: F401 (fixture)
 from xapi_store import auth as lrs_auth
 
@@ -60,10 +58,7 @@ def think_coop_completions(client, admin) -> int:
 
 @pytest.fixture(scope="module", autouse=True)
 def content(app):
-    with app.app_context():
-        load_content(app.extensions["db_session"](), CONTENT)
-        app.extensions["db_session"]().commit()
-        app.extensions["db_session"].remove()
+    load_real_courses(app)
 
 
 @pytest.fixture
@@ -140,10 +135,7 @@ def lms_external(database_url, tmp_path_factory, external_lrs):  # noqa: F811
     live, key, secret = external_lrs
     config = {"LRS_ENDPOINT": live.url + "/xapi", "LRS_KEY": key, "LRS_SECRET": secret}
     app = make_test_app(database_url, tmp_path_factory.mktemp("lms-forged"), **config)
-    with app.app_context():
-        load_content(app.extensions["db_session"](), CONTENT)
-        app.extensions["db_session"]().commit()
-        app.extensions["db_session"].remove()
+    load_real_courses(app)
     yield app
     app.extensions["db_engine"].dispose()
 

@@ -10,21 +10,16 @@ from __future__ import annotations
 
 import pytest
 
-from lms.courses.loader import load_content
 from lms.xapi.vocabulary import ACTIVITY_TYPES, VERBS
 from tests.conftest import AuthActions
-from tests.lms.cohorts.conftest import CONTENT
-from tests.lms.cohorts.helpers import complete_course, create_cohort, join, login
+from tests.lms.cohorts.helpers import complete_course, create_cohort, join, load_real_courses, login
 
 HEADERS = {"X-Experience-API-Version": "1.0.3"}
 
 
 @pytest.fixture(scope="module", autouse=True)
 def content(app):
-    with app.app_context():
-        load_content(app.extensions["db_session"](), CONTENT)
-        app.extensions["db_session"]().commit()
-        app.extensions["db_session"].remove()
+    load_real_courses(app)
 
 
 def boast(actor: dict) -> dict:

@@ -277,29 +277,28 @@ def _page_views(app, learner) -> list[int]:
     return list(views)
 
 
-def test_tallies_count_each_statement_once_as_soon_as_it_is_recorded(make_user, app):
-    learner = make_user("learner")
+def reading(times: int):
+    """A learner action: open the first page of the first module `times` times."""
 
-    def read_twice(session, person, course, courses):
+    def act(session, person, course, courses):
         module = course.modules[0]
-        for _ in range(2):
+        for _ in range(times):
             courses.page_viewed(session, person, course, module, module.pages[0], "fr")
 
-    learner_action(app, learner, read_twice)
+    return act
+
+
+def test_tallies_count_each_statement_once_as_soon_as_it_is_recorded(make_user, app):
+    learner = make_user("learner")
+    learner_action(app, learner, reading(2))
     assert _page_views(app, learner) == [2]
-    learner_action(app, learner, read_twice)
+    learner_action(app, learner, reading(2))
     assert _page_views(app, learner) == [4]
 
 
 def test_cli_rebuilds_the_tallies_from_the_lrs(make_user, app, runner):
     learner = make_user("learner")
-
-    def read_three_times(session, person, course, courses):
-        module = course.modules[0]
-        for _ in range(3):
-            courses.page_viewed(session, person, course, module, module.pages[1], "fr")
-
-    learner_action(app, learner, read_three_times)
+    learner_action(app, learner, reading(3))
     result = runner.invoke(args=["coaching-tallies"])
     assert result.exit_code == 0 and "statements folded into the coaching tallies" in result.output
     assert _page_views(app, learner) == [3]

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-CONTENT = Path(__file__).resolve().parents[3] / "content"
+from tests.lms.cohorts.helpers import load_real_courses
 
 
 @pytest.fixture(scope="module", autouse=True)
 def courses_loaded(app):
-    from lms.courses.loader import load_content
-
-    with app.app_context():
-        session = app.extensions["db_session"]()
-        load_content(session, CONTENT)
-        session.commit()
-        app.extensions["db_session"].remove()
+    load_real_courses(app)

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import select
 
 from lms.cohorts.models import Cohort
+
+CONTENT = Path(__file__).resolve().parents[3] / "content"
+
+
+def load_real_courses(app) -> None:
+    """Load the courses of content/ into the app's database."""
+    from lms.courses.loader import load_content
+
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        load_content(session, CONTENT)
+        session.commit()
+        app.extensions["db_session"].remove()
 
 
 def login(client, user):
