@@ -39,7 +39,7 @@ def load_content_command(directory: Path):
 @click.command("rebuild-progress")
 @with_appcontext
 def rebuild_progress_command():
-    """Rebuild the progress tables from the statements in the LRS."""
+    """Rebuild progress and the coaching tallies from the LMS's own statements in the LRS."""
     session = _session()
     try:
         count = rebuild(session)
