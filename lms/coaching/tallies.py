@@ -16,15 +16,19 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from lms.coaching.models import PageViewTally, QuestionTally
+from lms.courses.progress import learner_ids
 from lms.xapi import projections
 from lms.xapi.projections import StatementView
 
 
-def fold(session: Session, statements: list[StatementView], users: dict[str, int]) -> None:
+def fold(session: Session, statements: list[StatementView]) -> None:
+    users = learner_ids(session, statements)
     answers: dict = defaultdict(lambda: [0, 0])
     views: dict = defaultdict(int)
     for statement in statements:
-        user_id, where = users[statement.learner], statement.where
+        user_id, where = users.get(statement.learner), statement.where
+        if user_id is None:
+            continue
         if where.kind == "question" and statement.verb == "answered":
             tally = answers[(user_id, where.course, where.module, where.item)]
             tally[0] += 1

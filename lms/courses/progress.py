@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lms.auth.models import User
 from lms.courses.models import CourseProgress, ModuleProgress
 from lms.xapi import projections, recorder
 from lms.xapi.projections import StatementView
@@ -92,9 +93,23 @@ def _fold_one(session: Session, statement: StatementView, user_id: int) -> None:
     session.flush()
 
 
-def fold(session: Session, statements: list[StatementView], users: dict[str, int]) -> None:
+def learner_ids(session: Session, statements: list[StatementView]) -> dict[str, int]:
+    """{public id: user id} of the learners of a batch of statements (unknown ones left out)."""
+    names = sorted({s.learner for s in statements if s.learner})
+    found: dict[str, int] = {}
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        found.update(
+            session.execute(select(User.public_id, User.id).where(User.public_id.in_(chunk))).all()
+        )
+    return found
+
+
+def fold(session: Session, statements: list[StatementView]) -> None:
+    users = learner_ids(session, statements)
     for statement in statements:
-        _fold_one(session, statement, users[statement.learner])
+        if statement.learner in users:
+            _fold_one(session, statement, users[statement.learner])
 
 
 def clear(session: Session) -> None:

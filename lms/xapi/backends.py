@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from lms.xapi.models import LearnedAuthority, OutboxStatement
 from lms.xapi.projections import authority_key
+from xapi_store import api
 
 XAPI_VERSION = "1.0.3"
 TINCAN_VERSION = "1.0.1"  # the newest the tincan library speaks; 1.0.3 LRSs accept it
@@ -82,18 +83,12 @@ class BuiltInLRS(LRSBackend):
         self.authority = authority
 
     def store(self, session, statements):
-        from xapi_store import api
-
         return api.store_statements(session, statements, authority=self.authority)
 
     def statements(self, session, **filters):
-        from xapi_store import api
-
         return api.iter_statements(session, **filters)
 
     def statements_with_verbs(self, session, verbs):
-        from xapi_store import api
-
         return api.iter_statements_with_verbs(session, list(verbs), light=True)
 
     def our_authorities(self, session):
@@ -102,14 +97,10 @@ class BuiltInLRS(LRSBackend):
         return {authority_key(self.authority)}
 
     def get_state(self, session, activity_id, agent, state_id, registration=None):
-        from xapi_store import api
-
         body = api.get_state(session, activity_id, agent, state_id, registration=registration)
         return json.loads(body) if body else None
 
     def put_state(self, session, activity_id, agent, state_id, value, registration=None):
-        from xapi_store import api
-
         body = json.dumps(value).encode()
         api.put_state(
             session, activity_id, agent, state_id, body, "application/json",

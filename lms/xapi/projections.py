@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.xapi.vocabulary import VERBS
@@ -121,13 +120,14 @@ def view(statement: dict, base_url: str, counted: bool) -> StatementView:
 
 @dataclass(frozen=True)
 class Projection:
-    """A table folded from statements. `fold(session, views, users)` receives, in stored order,
-    only counted statements about our courses, with one of `verbs`, by a known learner (`users`
-    maps public ids to user ids); `clear(session)` empties the table before a rebuild."""
+    """A table folded from statements. `fold(session, views)` receives, in stored order, only
+    counted statements about our courses, with one of `verbs`, whose actor is one of our
+    accounts (`view.learner`, a public id: the projection finds the user, this room does not
+    know accounts); `clear(session)` empties the table before a rebuild."""
 
     name: str
     verbs: frozenset[str]
-    fold: Callable[[Session, list[StatementView], dict[str, int]], None]
+    fold: Callable[[Session, list[StatementView]], None]
     clear: Callable[[Session], None]
 
 
@@ -142,28 +142,12 @@ def registered() -> list[Projection]:
     return list(_registry.values())
 
 
-def _learners(session: Session, views: list[StatementView]) -> dict[str, int]:
-    from lms.auth.models import User
-
-    names = sorted({v.learner for v in views if v.learner})
-    found: dict[str, int] = {}
-    for start in range(0, len(names), 500):
-        chunk = names[start : start + 500]
-        found.update(
-            session.execute(select(User.public_id, User.id).where(User.public_id.in_(chunk))).all()
-        )
-    return found
-
-
 def _fold(session: Session, views: list[StatementView], chosen: list[Projection]) -> None:
     useful = [v for v in views if v.counted and v.where is not None and v.learner]
-    if not useful:
-        return
-    users = _learners(session, useful)
     for projection in chosen:
-        mine = [v for v in useful if v.verb in projection.verbs and v.learner in users]
+        mine = [v for v in useful if v.verb in projection.verbs]
         if mine:
-            projection.fold(session, mine, users)
+            projection.fold(session, mine)
     session.flush()
 
 
