@@ -119,9 +119,10 @@ class TimelineEntry(NamedTuple):
 
 
 def timeline(learner, limit: int = TIMELINE_LENGTH, html: bool = False) -> list[TimelineEntry]:
-    """The learner's newest statements as sentences: the LMS's own, and what the learner's own
-    content wrote as the learner (marked). Statements someone else's credential wrote about the
-    learner (a Group naming them as a member) are left out: they are not the learner's."""
+    """The learner's newest statements as sentences: the LMS's own, and what content wrote with
+    the learner as actor (the launch credential's, an lrs-client's: marked as reported). Other
+    statements that only mention the learner (a Group naming them as a member, someone else's
+    statement about them) are left out: they are not the learner's."""
     agent = recorder.actor_dict(learner)
     ours = recorder.own_authorities()
     now = utcnow()
@@ -131,7 +132,7 @@ def timeline(learner, limit: int = TIMELINE_LENGTH, html: bool = False) -> list[
             continue
         if projections.is_counted(stmt, ours):
             found.append(TimelineEntry(stmt, sentence(stmt, now, html=html), False))
-        elif _is_learner(stmt.get("actor"), agent) and _is_learner(stmt.get("authority"), agent):
+        elif _is_learner(stmt.get("actor"), agent):
             found.append(TimelineEntry(stmt, reported_sentence(stmt, now, html=html), True))
         if len(found) >= limit:
             break
