@@ -28,7 +28,7 @@ Stable services (every function takes the SQLAlchemy session first; ids are the 
   activity_id, text, updated_at} for each activity answer those learners wrote, by module order.
 
 Progress is never written here directly: each event is a statement (lms.courses.statements),
-recorded and folded into the projection by lms.courses.progress.apply.
+recorded by lms.xapi.recorder, which feeds the projections (lms.xapi.projections, progress.apply).
 
 Quiz attempts (`start_quiz`, `quiz_attempt`, `answer_question`) live in the `quiz_attempts`
 table, never in an xAPI State document: the learner's launch credential may write State.
@@ -317,8 +317,7 @@ def activity_answers(session: Session, user_ids, course_id: str) -> list[dict]:
 
 def _emit(session: Session, stmt) -> dict:
     data = recorder.to_dict(stmt)
-    recorder.record(data, session)
-    progress.apply(session, data)
+    recorder.record(data, session)  # the recorder feeds the projections (lms.xapi.projections)
     return data
 
 
