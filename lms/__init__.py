@@ -8,8 +8,8 @@ from pathlib import Path
 from flask import Flask
 from flask_login import current_user
 
-from lms import config, db, i18n, security
-from lms.extensions import csrf, limiter
+from lms import config, db, i18n, rate_limits, security
+from lms.extensions import csrf
 from lms.plugins import Registry, load_plugins, registry
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -38,7 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    rate_limits.init_app(app)
     security.init_app(app)
     app.extensions["taawun.registry"] = Registry(translation_dirs=[PACKAGE_DIR / "translations"])
 
@@ -49,6 +49,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         importlib.import_module(name).init_app(app)
     app.context_processor(lambda: _layout(app))
     load_plugins(app)
+    rate_limits.apply_limits(app)
     i18n.init_app(app, registry(app).translation_dirs)
     return app
 

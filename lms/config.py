@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,6 +14,8 @@ from sqlalchemy.exc import ArgumentError
 LANGUAGES = ("fr", "ar", "en")
 DEFAULT_LANGUAGE = "fr"
 RTL_LANGUAGES = frozenset({"ar"})
+# Rate-limit counters in the LMS database (lms.rate_limits), shared by every worker.
+RATE_LIMIT_DATABASE_URI = "lms-database://"
 
 
 class ConfigError(Exception):
@@ -61,6 +64,18 @@ def _base_url(value: str) -> str:
     return value.rstrip("/")
 
 
+def _session_days(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) <= 366:
+        raise ConfigError(f"LMS_SESSION_DAYS must be a number of days from 1 to 366, not {value!r}")
+    return int(value)
+
+
+def _redis_url(value: str | None) -> str | None:
+    if value and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError(f"LMS_REDIS_URL must be a redis:// or rediss:// URL, not {value!r}")
+    return value or None
+
+
 def load(instance_path: Path) -> dict:
     """Flask settings built from the environment."""
     env = os.environ.get
@@ -68,6 +83,8 @@ def load(instance_path: Path) -> dict:
     https = base_url.startswith("https://")
     default_db = f"sqlite:///{instance_path / 'taawun.sqlite3'}"
     lrs_endpoint = env("LMS_LRS_ENDPOINT") or None
+    redis_url = _redis_url(env("LMS_REDIS_URL"))
+    session_days = _session_days(env("LMS_SESSION_DAYS", "14"))
     if lrs_endpoint and not (env("LMS_LRS_KEY") and env("LMS_LRS_SECRET")):
         raise ConfigError("LMS_LRS_ENDPOINT is set: LMS_LRS_KEY and LMS_LRS_SECRET are needed too")
     return {
@@ -81,6 +98,12 @@ def load(instance_path: Path) -> dict:
         "PORT": _port(env("LMS_PORT", "5000")),
         "PLUGINS": [p for p in env("LMS_PLUGINS", "xapi_store,projects,market").split(",") if p],
         "LOGIN_RATE_LIMIT": env("LMS_LOGIN_RATE_LIMIT", "10 per minute;100 per day"),
+        "REGISTER_RATE_LIMIT": env("LMS_REGISTER_RATE_LIMIT", "5 per minute;50 per day"),
+        "PASSWORD_RATE_LIMIT": env("LMS_PASSWORD_RATE_LIMIT", "5 per minute;50 per day"),
+        "REDIS_URL": redis_url,
+        # A login lasts at most this long (the cookie's lifetime and a check on the server).
+        "SESSION_DAYS": session_days,
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=session_days),
         # Cookies: HttpOnly always, Secure whenever the site is served over https.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -90,7 +113,8 @@ def load(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
-        "RATELIMIT_STORAGE_URI": env("LMS_RATELIMIT_STORAGE_URI", "memory://"),
+        # Shared by every worker and node: Redis when given, else the LMS database.
+        "RATELIMIT_STORAGE_URI": redis_url or RATE_LIMIT_DATABASE_URI,
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "BABEL_DEFAULT_TIMEZONE": "Africa/Casablanca",

@@ -53,6 +53,9 @@ class Registry:
     #: `lms seed-demo` runs these in registration order, so a feature's demo data can stand on
     #: that of the features registered before it: (session) -> a line to print, or ""
     demo_seeders: list[Callable] = field(default_factory=list)
+    #: Called with the user whenever all of a user's sessions end (logout, new password,
+    #: deactivation), so what a feature handed out on the strength of a session ends too.
+    sessions_ended: list[Callable] = field(default_factory=list)
     services: dict[str, Callable] = field(default_factory=dict)
     migration_dirs: list[Path] = field(default_factory=list)
     metadata: list = field(default_factory=list)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import time
 import uuid
 
 import pytest
@@ -178,6 +179,21 @@ def log_in_as(client, user) -> None:
         if user is not None:
             session["_user_id"] = user.public_id
             session["_fresh"] = True
+            session["session_version"] = _session_version(client.application, user)
+            session["login_at"] = int(time.time())
+
+
+def _session_version(app, user) -> int:
+    """The account's current session version (a logout elsewhere in the test may have bumped
+    it since `user` was loaded)."""
+    from sqlalchemy import select
+
+    from lms.auth.models import User
+
+    with app.extensions["db_engine"].connect() as connection:
+        return connection.execute(
+            select(User.session_version).where(User.id == user.id)
+        ).scalar_one()
 
 
 class AuthActions:

@@ -170,3 +170,27 @@ def create_session_credential(
     return auth.create_credential(
         session, "session", auth.SESSION_SCOPES, agent=agent, ttl_seconds=ttl_seconds
     )
+
+
+def launch_credential(
+    session: Session,
+    agent: dict,
+    registration: str | None,
+    server_key: str,
+    ttl_seconds: int = DEFAULT_SESSION_TTL,
+):
+    """The learner's session credential for launched content, reused while it has time left
+    (see auth.session_credential): (key, secret, expires_at)."""
+    validate_agent(agent)
+    return auth.session_credential(session, agent, registration, server_key, ttl_seconds)
+
+
+def revoke_session_credentials(session: Session, agent: dict) -> int:
+    """End every launch credential of this learner (deactivation, new password, logout)."""
+    validate_agent(agent)
+    return auth.revoke_agent_credentials(session, agent)
+
+
+def purge_session_credentials(session: Session) -> int:
+    """Delete expired and revoked launch credentials; return how many."""
+    return auth.purge_session_credentials(session)

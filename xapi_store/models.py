@@ -132,6 +132,10 @@ class Credential(Base):
     scopes: Mapped[list[str]] = mapped_column(JSONType)
     # Set for a learner's session credential: the only actor its statements may have.
     agent: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # sha256 of that agent's IFI: finds a learner's live credentials to reuse or revoke them.
+    agent_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The launch's registration a session credential was minted for (None: launched without).
+    registration: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -76,7 +76,7 @@ def change_active(public_id: str):
     if target.id == current_user.id:
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for("admin.user", public_id=public_id)), 303
-    target.active = form.action.data == "reactivate"
+    services.set_active(target, form.action.data == "reactivate")
     flash(
         _("The account is active again.") if target.active else _("The account is deactivated."),
         "success",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from lms.auth import sessions
 from lms.auth.services import find_by_public_id
 from lms.auth.views import bp
 from lms.db import session
@@ -21,4 +22,6 @@ def init_app(app: Flask) -> None:
 
 
 def _load_user(public_id: str):
-    return find_by_public_id(session, public_id)
+    user = find_by_public_id(session, public_id)
+    # A session ended by logout, a new password or deactivation, or too old: anonymous.
+    return user if user is not None and sessions.is_current(user) else None

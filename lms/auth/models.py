@@ -30,6 +30,9 @@ class User(UserMixin, Base):
     birth_year: Mapped[int | None] = mapped_column(Integer)
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    #: Copied into the session cookie at login; bumping it ends every session of the account
+    #: (logout, password change, deactivation), since a signed cookie cannot be taken back.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(

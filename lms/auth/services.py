@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.access import ROLES
 from lms.auth.models import User, UserRole
+from lms.plugins import registry
 
 MIN_PASSWORD_LENGTH = 10
 # A real hash to compare against when the e-mail is unknown, so timing does not reveal accounts.
@@ -80,10 +81,43 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+def register(session: Session, email: str, password: str, **profile) -> User | None:
+    """A new learner's account, or None when the address already has one.
+
+    Both paths hash the password once, so the answer takes as long either way and the page
+    cannot tell an address is registered by its timing (the view shows the same page)."""
+    email = normalise_email(email)
+    if find_by_email(session, email):
+        hash_password(password)
+        return None
+    return create_user(session, email, password, **profile)
+
+
 def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise AccountError("current password is wrong")
+    set_password(user, new)
+
+
+def set_password(user: User, new: str) -> None:
+    """A new password ends every session and launch credential the old one opened."""
     user.password_hash = hash_password(new)
+    end_sessions(user)
+
+
+def set_active(user: User, active: bool) -> None:
+    user.active = active
+    if not active:
+        end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Log the account out everywhere: every copy of its session cookies stops working at its
+    next request (lms.auth.sessions checks the version), and what features handed out on the
+    strength of a session (the xAPI launch credentials) ends with it (Registry.sessions_ended)."""
+    user.session_version += 1
+    for ended in registry().sessions_ended:
+        ended(user)
 
 
 def grant_role(user: User, role: str) -> None:

@@ -2,44 +2,26 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from lms.access import PUBLIC, USER, allow
-from lms.auth import services
+from lms.auth import services, sessions
 from lms.auth.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
 from lms.bidi import with_names
 from lms.db import session
-from lms.extensions import limiter
 from lms.forms import form_status
 from lms.i18n import current_language
+from lms.rate_limits import rate_limited
+from lms.security import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect to another host after login."""
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and not urlsplit(target).netloc
-    ):
-        return target
-    return url_for("main.dashboard")
-
-
-def _login_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @allow(PUBLIC)
+@rate_limited("REGISTER_RATE_LIMIT")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -48,36 +30,45 @@ def register():
     if request.method == "GET":
         form.preferred_language.data = current_language()
     if form.validate_on_submit():
-        if services.find_by_email(session, form.email.data):
-            form.email.errors.append(_("An account already exists for this e-mail address."))
-        else:
-            user = services.create_user(
-                session,
-                form.email.data,
-                form.password.data,
-                display_name=form.display_name.data,
-                preferred_language=form.preferred_language.data,
-                gender=form.gender.data or None,
-                birth_year=form.birth_year.data,
-                region=form.region.data or None,
+        user = services.register(
+            session,
+            form.email.data,
+            form.password.data,
+            display_name=form.display_name.data,
+            preferred_language=form.preferred_language.data,
+            gender=form.gender.data or None,
+            birth_year=form.birth_year.data,
+            region=form.region.data or None,
+        )
+        # The same redirect either way, so the answer never says an address has an account:
+        # a new learner lands on her space; for a taken address the dashboard sends the
+        # visitor on to the login form, where this neutral message is shown.
+        if user is None:
+            flash(
+                _(
+                    "If this e-mail address already has an account, log in with its password "
+                    "(your trainer can help if it is lost)."
+                ),
+                "info",
             )
-            login_user(user)
+        else:
+            sessions.start(user)
             flash(with_names(_("Welcome to Taawun, %(name)s!"), name=user.display_name), "success")
-            return redirect(url_for("main.dashboard"))
+        return redirect(url_for("main.dashboard"))
     status = form_status(form)
     return render_template("auth/register.html", form=form), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @allow(PUBLIC)
-@limiter.limit(_login_limit, methods=["POST"])
+@rate_limited("LOGIN_RATE_LIMIT")
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(session, form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            sessions.start(user)
+            return redirect(safe_next(request.args.get("next"), url_for("main.dashboard")))
         # One message for a wrong e-mail, a wrong password and a deactivated account.
         form.form_errors.append(_("E-mail address or password is wrong."))
     status = form_status(form)
@@ -87,8 +78,18 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @allow(USER)
 def logout():
-    logout_user()
+    # A copied cookie must not outlive the logout: this ends the account's every session.
+    sessions.end_everywhere(current_user)
     flash(_("You are logged out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/logout-everywhere", methods=["POST"])
+@allow(USER)
+def logout_everywhere():
+    # CSRFProtect checks the form's token, as on every POST.
+    sessions.end_everywhere(current_user)
+    flash(_("You are logged out on every device, and launched content is stopped."), "info")
     return redirect(url_for("main.home"))
 
 
@@ -111,11 +112,14 @@ def profile():
 
 @bp.route("/password", methods=["GET", "POST"])
 @allow(USER)
+@rate_limited("PASSWORD_RATE_LIMIT")
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        current_user.password_hash = services.hash_password(form.new.data)
-        flash(_("Your password is changed."), "success")
+        user = current_user._get_current_object()  # the account, not the proxy to it
+        services.set_password(user, form.new.data)
+        sessions.start(user)  # every other session ended; this one goes on
+        flash(_("Your password is changed. Other devices are logged out."), "success")
         return redirect(url_for("auth.profile"))
     status = form_status(form)
     return render_template("auth/password.html", form=form), status

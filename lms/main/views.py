@@ -12,6 +12,7 @@ from lms.access import PUBLIC, USER, allow
 from lms.config import LANGUAGES
 from lms.db import session
 from lms.plugins import registry
+from lms.security import safe_next
 
 bp = Blueprint("main", __name__, template_folder="templates")
 
@@ -51,9 +52,7 @@ def learning_path():
 @allow(PUBLIC)
 def set_language():
     language = request.form.get("lang", "")
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.home")
+    target = safe_next(request.form.get("next"), url_for("main.home"))
     if language not in LANGUAGES:
         return render_error(400, _("Unknown language."))
     if current_user.is_authenticated:

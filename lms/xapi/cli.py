@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.db import session
-from lms.xapi import recorder
+from lms.xapi import launch, recorder
 
 xapi_cli = AppGroup("xapi", help="Statements the LMS sends to its LRS.")
 
@@ -22,3 +22,11 @@ def flush(limit):
     click.echo(f"sent {sent} statements, {waiting} still waiting")
     if waiting:
         raise SystemExit(1)
+
+
+@xapi_cli.command("purge-credentials")
+def purge_credentials():
+    """Delete expired and revoked launch credentials (minting one purges them too)."""
+    removed = launch.purge_credentials()
+    session.commit()
+    click.echo(f"removed {removed} expired or revoked launch credentials")
