@@ -116,6 +116,8 @@ def load(instance_path: Path) -> dict:
         # Shared by every worker and node: Redis when given, else the LMS database.
         "RATELIMIT_STORAGE_URI": redis_url or RATE_LIMIT_DATABASE_URI,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # The shared store unreachable: count per worker meanwhile rather than fail the page.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
         "BABEL_DEFAULT_TIMEZONE": "Africa/Casablanca",
         "SEND_FILE_MAX_AGE_DEFAULT": 7 * 24 * 3600,
