@@ -71,7 +71,7 @@ def _session_days(value: str) -> int:
 
 
 def _redis_url(value: str | None) -> str | None:
-    if value and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+    if value and urlsplit(value).scheme not in ("redis", "rediss", "redis+unix"):
         raise ConfigError(f"LMS_REDIS_URL must be a redis:// or rediss:// URL, not {value!r}")
     return value or None
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
+from lms.config import ConfigError
 from tests.conftest import PASSWORD, csrf_token_from, make_test_app
 
 
@@ -78,3 +81,19 @@ def test_finding8_log_out_everywhere_from_the_profile_page(database_url, tmp_pat
     assert response.status_code == 302
     assert not _logged_in(phone) and not _logged_in(laptop)
     app.extensions["db_engine"].dispose()
+
+
+def test_finding8_the_lifetime_is_lms_session_days(database_url, tmp_path, make_user, monkeypatch):
+    monkeypatch.setenv("LMS_SESSION_DAYS", "2")
+    app = make_test_app(database_url, tmp_path)
+    browser = app.test_client()
+    browser.post("/login", data={"email": make_user().email, "password": PASSWORD})
+    lifetime = browser.get_cookie("session").expires.timestamp() - time.time()
+    assert 1.9 * 86400 < lifetime <= 2 * 86400 + 60
+    with browser.session_transaction() as session:
+        session["login_at"] -= 2 * 86400 + 1
+    assert not _logged_in(browser)
+    app.extensions["db_engine"].dispose()
+    monkeypatch.setenv("LMS_SESSION_DAYS", "forever")
+    with pytest.raises(ConfigError, match="LMS_SESSION_DAYS"):
+        make_test_app(database_url, tmp_path)
