@@ -236,8 +236,14 @@ def purge_session_credentials(session: Session) -> int:
     """Delete the session credentials that expired or were revoked; return how many.
     Credentials of LRS clients stay (revoked ones are listed by `lms lrs-client list`)."""
     dead = or_(Credential.expires_at <= datetime.now(UTC), Credential.revoked_at.is_not(None))
+    # Rows another transaction is purging or revoking are left to it: two launches purging at
+    # once could otherwise lock the same rows in different orders (a deadlock on PostgreSQL).
     keys = list(
-        session.scalars(select(Credential.key).where(Credential.agent_digest.is_not(None), dead))
+        session.scalars(
+            select(Credential.key)
+            .where(Credential.agent_digest.is_not(None), dead)
+            .with_for_update(skip_locked=True)
+        )
     )
     if keys:
         session.execute(
