@@ -35,6 +35,7 @@ import psycopg
 from sqlalchemy import insert, select
 
 from lms import create_app, migrations
+from lms.auth import sessions
 from lms.auth.models import User, UserRole
 from lms.coaching import dashboard
 from lms.coaching.models import CoachAssignment
@@ -428,6 +429,7 @@ def run(args, name):  # noqa: PLR0915 (one scripted sitting, top to bottom)
     with client.session_transaction() as s:
         s["_user_id"] = coach.public_id
         s["_fresh"] = True
+        sessions.stamp(s, coach.session_version)
     url = f"/coach/cohorts/{cohort_id}"
     first = client.get(url)
     assert first.status_code == 200, first.status_code

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import time
 import uuid
 
 import pytest
@@ -17,6 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from lms import create_app
+from lms.auth import sessions
 from lms.auth.services import create_user
 from tests.programs import PROGRAMS, REQUIRE_ALL
 
@@ -179,8 +179,7 @@ def log_in_as(client, user) -> None:
         if user is not None:
             session["_user_id"] = user.public_id
             session["_fresh"] = True
-            session["session_version"] = _session_version(client.application, user)
-            session["login_at"] = int(time.time())
+            sessions.stamp(session, _session_version(client.application, user))
 
 
 def _session_version(app, user) -> int:

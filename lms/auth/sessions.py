@@ -10,6 +10,7 @@ session older than LMS_SESSION_DAYS is refused even if its cookie was kept.
 from __future__ import annotations
 
 import time
+from collections.abc import MutableMapping
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
@@ -25,8 +26,14 @@ def start(user: User) -> None:
     """Log the user in on this browser, for at most LMS_SESSION_DAYS."""
     login_user(user)
     session.permanent = True  # the cookie's lifetime is PERMANENT_SESSION_LIFETIME
-    session[VERSION_KEY] = user.session_version
-    session[LOGIN_AT_KEY] = int(time.time())
+    stamp(session, user.session_version)
+
+
+def stamp(target: MutableMapping, version: int) -> None:
+    """Mark a session as opened now with this session version (also for tests and benches that
+    log in without the form)."""
+    target[VERSION_KEY] = version
+    target[LOGIN_AT_KEY] = int(time.time())
 
 
 def is_current(user: User) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from lms.cohorts.models import Cohort
+from tests.conftest import log_in_as
 
 CONTENT = Path(__file__).resolve().parents[3] / "content"
 
@@ -25,10 +26,7 @@ def load_real_courses(app) -> None:
 
 
 def login(client, user):
-    with client.session_transaction() as s:
-        s.clear()
-        s["_user_id"] = user.public_id
-        s["_fresh"] = True
+    log_in_as(client, user)
 
 
 def accredit(client, admin, trainer, course_id="think-coop"):
