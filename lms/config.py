@@ -96,7 +96,11 @@ def load(instance_path: Path) -> dict:
         "LRS_SECRET": env("LMS_LRS_SECRET"),
         "HOST": env("LMS_HOST", "127.0.0.1"),
         "PORT": _port(env("LMS_PORT", "5000")),
-        "PLUGINS": [p for p in env("LMS_PLUGINS", "xapi_store,projects,market").split(",") if p],
+        "PLUGINS": [
+            p
+            for p in env("LMS_PLUGINS", "xapi_store,projects,market,accompaniment").split(",")
+            if p
+        ],
         "LOGIN_RATE_LIMIT": env("LMS_LOGIN_RATE_LIMIT", "10 per minute;100 per day"),
         "REGISTER_RATE_LIMIT": env("LMS_REGISTER_RATE_LIMIT", "5 per minute;50 per day"),
         "PASSWORD_RATE_LIMIT": env("LMS_PASSWORD_RATE_LIMIT", "5 per minute;50 per day"),

@@ -22,7 +22,7 @@ from lms.bidi import isolate
 from lms.config import DEFAULT_LANGUAGE, LANGUAGES, RTL_LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("lms", "projects", "market")  # the LRS speaks JSON in English only
+PACKAGES = ("lms", "projects", "market", "accompaniment")  # the LRS speaks JSON in English only
 LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
 
 

@@ -44,6 +44,17 @@ class StepStatus:
     hint: object = ""  # what unlocks the step, or where the user is
 
 
+@dataclass(frozen=True)
+class ContentLoader:
+    """Content a plugin keeps in `content/` beside the courses, checked and stored by
+    `lms load-content` with them: `read(root, known_modules) -> (parsed, faults)` checks
+    everything (faults are lms.courses.loader.Fault), `store(session, parsed) -> {name: outcome}`
+    writes; nothing is written when any file, course or plugin content, has a fault."""
+
+    read: Callable
+    store: Callable
+
+
 @dataclass
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
@@ -57,6 +68,7 @@ class Registry:
     #: deactivation), so what a feature handed out on the strength of a session ends too.
     sessions_ended: list[Callable] = field(default_factory=list)
     services: dict[str, Callable] = field(default_factory=dict)
+    content_loaders: list[ContentLoader] = field(default_factory=list)
     migration_dirs: list[Path] = field(default_factory=list)
     metadata: list = field(default_factory=list)
     translation_dirs: list[Path] = field(default_factory=list)

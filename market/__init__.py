@@ -19,6 +19,8 @@ def init_app(app: Flask) -> None:
     reg = registry(app)
     reg.dashboard_cards.append(dashboard_card)
     reg.demo_seeders.append(demo.seed_demo)
+    # For the accompaniment plugin: cooperatives' profiles as plain dicts, stable keys.
+    reg.provide("market.cooperative_profiles", _cooperative_profiles)
     reg.menu.append(MenuEntry("market.index", _l("Marketplace"), frozenset({"public"}), 50))
     reg.path_steps.append(
         PathStep(
@@ -35,3 +37,10 @@ def init_app(app: Flask) -> None:
             ),
         )
     )
+
+
+def _cooperative_profiles() -> list[dict]:
+    from lms.db import session
+    from market.services import cooperative_profiles
+
+    return cooperative_profiles(session)

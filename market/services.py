@@ -121,6 +121,20 @@ def is_owner(session: Session, coop: Cooperative, user) -> bool:
     return found is not None and found.role == "owner"
 
 
+def cooperative_profiles(session: Session) -> list[dict]:
+    """Every cooperative's profile as plain dicts (stable keys), its owners as `leader_ids`."""
+    owners: dict[int, list[int]] = {}
+    for coop_id, user_id in session.execute(
+        select(Membership.cooperative_id, Membership.user_id).where(Membership.role == "owner")
+    ):
+        owners.setdefault(coop_id, []).append(user_id)
+    keys = ("id", "name", "region", "members_count", "women_count", "youth_count", "year_founded")
+    return [
+        {**{key: getattr(coop, key) for key in keys}, "leader_ids": owners.get(coop.id, [])}
+        for coop in session.scalars(select(Cooperative).order_by(Cooperative.name))
+    ]
+
+
 def cooperatives_of(session: Session, user) -> list[Cooperative]:
     return list(
         session.scalars(

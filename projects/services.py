@@ -14,22 +14,10 @@ from sqlalchemy.orm import Session, selectinload
 from lms.db import utcnow
 from lms.i18n import current_language
 from lms.regions import REGIONS
+from lms.sectors import SECTORS
 from lms.xapi import recorder
 from lms.xapi.vocabulary import EXTENSIONS
 from projects.models import Comment, Project, Review, StateChange
-
-SECTORS = {
-    "agriculture": _l("Agriculture"),
-    "argan": _l("Argan"),
-    "aromatic-medicinal-plants": _l("Aromatic and medicinal plants"),
-    "honey": _l("Honey and beekeeping"),
-    "handicrafts": _l("Handicrafts"),
-    "textiles": _l("Textiles and sewing"),
-    "food-processing": _l("Food processing"),
-    "tourism": _l("Tourism"),
-    "services": _l("Services"),
-    "other": _l("Other"),
-}
 
 FUNDING_SOURCES = {
     "member-shares": _l("Members' shares"),

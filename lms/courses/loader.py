@@ -634,6 +634,13 @@ def load_content(session: Session, root: Path) -> dict[str, str]:
     """
     known = set(session.scalars(select(Course.id)))
     courses, faults = read_content(Path(root), known)
+    modules = {(c.data["id"], m["id"]) for c in courses for m in c.modules}
+    modules |= set(session.execute(select(Module.course_id, Module.id)).tuples())
+    plugin_content = []
+    for loader in _plugin_loaders():
+        parsed, plugin_faults = loader.read(Path(root), modules)
+        plugin_content.append((loader, parsed))
+        faults.extend(plugin_faults)
     if faults:
         raise ContentError(faults)
     outcome = {}
@@ -649,5 +656,16 @@ def load_content(session: Session, root: Path) -> dict[str, str]:
             continue
         _store_course(session, parsed, position)
         outcome[course_id] = "loaded"
+    for loader, parsed in plugin_content:
+        outcome.update(loader.store(session, parsed))
     session.flush()
     return outcome
+
+
+def _plugin_loaders() -> list:
+    """The plugins' content loaders (the diagnosis questionnaire...); none outside an app."""
+    from flask import has_app_context
+
+    from lms.plugins import registry
+
+    return registry().content_loaders if has_app_context() else []

@@ -89,6 +89,8 @@ ACTIVITY_TYPES: dict[str, str] = {
     "product": "https://w3id.org/xapi/taawun/activities/product",
     "order": "https://w3id.org/xapi/taawun/activities/order",
     "cooperative": "https://w3id.org/xapi/taawun/activities/cooperative",
+    "diagnosis": "https://w3id.org/xapi/taawun/activities/diagnosis",
+    "plan-action": "https://w3id.org/xapi/taawun/activities/plan-action",
 }
 
 EXTENSIONS = {
@@ -100,6 +102,8 @@ EXTENSIONS = {
     "learner": "https://w3id.org/xapi/taawun/extensions/learner",
     "missing-criteria": "https://w3id.org/xapi/taawun/extensions/missing-criteria",
     "cooperative": "https://w3id.org/xapi/taawun/extensions/cooperative",
+    "axis-scores": "https://w3id.org/xapi/taawun/extensions/axis-scores",
+    "month": "https://w3id.org/xapi/taawun/extensions/month",
 }
 
 PLATFORM = "Taawun"
