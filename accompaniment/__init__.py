@@ -15,7 +15,7 @@ from lms.plugins import ContentLoader, MenuEntry, registry
 
 def init_app(app: Flask) -> None:
     from accompaniment import questionnaire
-    from accompaniment.demo import seed_demo
+    from accompaniment import demo
     from accompaniment.views import bp, dashboard_card
 
     app.register_blueprint(bp)
@@ -28,4 +28,4 @@ def init_app(app: Flask) -> None:
     )
     reg.dashboard_cards.append(dashboard_card)
     reg.content_loaders.append(ContentLoader(read=questionnaire.read, store=questionnaire.store))
-    reg.provide("accompaniment.seed_demo", seed_demo)
+    reg.demo_seeders.append(demo.seed_demo)

@@ -1,6 +1,6 @@
 """The diagnosis report as PDF, in the cooperative's language (Arabic shaped, right to left).
 
-Built with the certificates' PDF helpers (fpdf2 with HarfBuzz shaping, DejaVu fonts).
+Built with the PDF helpers of lms/pdf.py (fpdf2 with HarfBuzz shaping, DejaVu fonts).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from accompaniment.models import Diagnosis, PlanAction
-from lms.certificates.pdf import heading, new_document, to_bytes, write_paragraphs
+from lms.pdf import heading, new_document, to_bytes, write_paragraphs
 from lms.i18n import localised
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("lms", "xapi_store", "projects", "market")
+PACKAGES = ("lms", "xapi_store", "projects", "market", "accompaniment")
 FIRST_PARTY = frozenset(PACKAGES)
 
 #: The roof: the factory and the command line, which assemble everything below them.
@@ -198,9 +198,8 @@ def test_rooms_import_other_rooms_only_downwards_as_listed():
 
 
 def test_lms_never_imports_projects_or_market():
-    wrong = [
-        imp for imp in first_party("lms") if imp.target.split(".")[0] in ("projects", "market")
-    ]
+    plugins = ("projects", "market", "accompaniment")
+    wrong = [imp for imp in first_party("lms") if imp.target.split(".")[0] in plugins]
     assert [str(imp) for imp in wrong] == []
 
 
@@ -219,8 +218,11 @@ def test_xapi_store_imports_nothing_from_the_rest():
     assert [str(imp) for imp in wrong] == []
 
 
-@pytest.mark.parametrize(("plugin", "other"), [("projects", "market"), ("market", "projects")])
-def test_projects_and_market_never_import_each_other(plugin, other):
+PLUGINS = ("projects", "market", "accompaniment")
+
+
+@pytest.mark.parametrize(("plugin", "other"), [(a, b) for a in PLUGINS for b in PLUGINS if a != b])
+def test_plugins_never_import_each_other(plugin, other):
     wrong = [imp for imp in first_party(plugin) if imp.target.split(".")[0] == other]
     assert [str(imp) for imp in wrong] == []
 

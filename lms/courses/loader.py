@@ -14,12 +14,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import has_app_context
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lms.config import LANGUAGES
 from lms.courses.models import Course, CourseAsset, Module, Page
 from lms.markdown import render_markdown
+from lms.plugins import registry
 
 LEVELS = ("beginner", "intermediate", "advanced")
 QUESTION_TYPES = ("single", "multiple", "truefalse", "ordering", "matching", "numeric")
@@ -664,8 +666,4 @@ def load_content(session: Session, root: Path) -> dict[str, str]:
 
 def _plugin_loaders() -> list:
     """The plugins' content loaders (the diagnosis questionnaire...); none outside an app."""
-    from flask import has_app_context
-
-    from lms.plugins import registry
-
     return registry().content_loaders if has_app_context() else []

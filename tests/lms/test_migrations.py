@@ -36,7 +36,7 @@ def chain_in_file_order(folder: Path) -> list[tuple[str, str | None, str]]:
     return found
 
 
-@pytest.mark.parametrize("package", ["lms", "xapi_store", "projects", "market"])
+@pytest.mark.parametrize("package", ["lms", "xapi_store", "projects", "market", "accompaniment"])
 def test_every_package_numbers_its_revision_files_in_chain_order(package):
     chain = chain_in_file_order(ROOT / package / "migrations" / "versions")
     names = [name for *_, name in chain]

@@ -250,6 +250,7 @@ def seed_site(app) -> dict:
             "order_id": order.id, "photo_id": photo.id, "size": "small", "certificate": cert.code,
             "join": cohort.code, "member_id": member.id, "unordered_product_id": unordered.id,
         }  # fmt: skip
+        ids.update(accompaniment_ids(session))
         # What people typed is the same in every language: the i18n check ignores it.
         # Place names too: several regions are spelt alike in French and English.
         data_texts = {
@@ -267,9 +268,39 @@ def seed_site(app) -> dict:
         for product_row in session.scalars(select(Product)):
             title = product_row.title
             data_texts |= set(title.values()) if isinstance(title, dict) else {title}
+        data_texts |= accompaniment_texts(session)
         session.commit()
     data = {t for t in data_texts if t}
     return {"people": people, "ids": ids, "data": data, "names": set(LATIN_NAMES.values())}
+
+
+def accompaniment_ids(session) -> dict:
+    """The demo's followed cooperative (coached by the demo coach, led by the demo learner)."""
+    from accompaniment.models import Diagnosis, FollowedCooperative, PlanAction
+
+    coop = session.scalar(select(FollowedCooperative).order_by(FollowedCooperative.id))
+    diagnosis = session.scalar(select(Diagnosis).where(Diagnosis.cooperative_id == coop.id))
+    action = session.scalar(select(PlanAction).where(PlanAction.cooperative_id == coop.id))
+    return {"followed_id": coop.id, "diagnosis_id": diagnosis.id, "action_id": action.id,
+            "axis": 1}  # fmt: skip
+
+
+def accompaniment_texts(session) -> set:
+    """What coaches typed in the demo accompaniment (plans and SWOTs are in the cooperative's
+    language, whatever the page's)."""
+    from accompaniment.models import CoachingSession, Diagnosis, FollowedCooperative, PlanAction
+
+    texts = set()
+    for row in session.scalars(select(Diagnosis)):
+        texts |= {row.strengths, row.weaknesses, row.opportunities, row.threats}
+        texts |= set(row.strengths.splitlines()) | set(row.weaknesses.splitlines())
+    for row in session.scalars(select(PlanAction)):
+        texts |= {row.title, row.audience, row.owner}
+    for row in session.scalars(select(CoachingSession)):
+        texts |= {row.topics, row.next_steps, row.attendees}
+    for row in session.scalars(select(FollowedCooperative)):
+        texts |= {row.name, row.programme, row.cohort}
+    return texts
 
 
 def _url_values(endpoint: str, arguments, ids: dict) -> dict | None:
