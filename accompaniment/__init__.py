@@ -14,8 +14,7 @@ from lms.plugins import ContentLoader, MenuEntry, registry
 
 
 def init_app(app: Flask) -> None:
-    from accompaniment import questionnaire
-    from accompaniment import demo
+    from accompaniment import demo, questionnaire
     from accompaniment.views import bp, dashboard_card
 
     app.register_blueprint(bp)

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from accompaniment.models import Questionnaire
-from lms.courses.loader import ALL_LANGUAGES, Checker, Fault, TomlFile
+from lms.config import LANGUAGES as ALL_LANGUAGES
+from lms.courses.loader import Checker, Fault, TomlFile
 from lms.db import utcnow
 
 FOLDER = "accompaniment"

@@ -9,8 +9,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from accompaniment.models import Diagnosis, PlanAction
-from lms.pdf import heading, new_document, to_bytes, write_paragraphs
 from lms.i18n import localised
+from lms.pdf import heading, new_document, to_bytes, write_paragraphs
 
 
 def diagnosis_report(diagnosis: Diagnosis, plan: list[PlanAction]) -> bytes:

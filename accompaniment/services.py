@@ -404,4 +404,4 @@ def session_counts(session: Session, coop_ids) -> dict[int, int]:
         .where(CoachingSession.cooperative_id.in_(list(coop_ids)))
         .group_by(CoachingSession.cooperative_id)
     )
-    return dict(rows.tuples())
+    return {coop_id: count for coop_id, count in rows}

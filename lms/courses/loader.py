@@ -637,7 +637,7 @@ def load_content(session: Session, root: Path) -> dict[str, str]:
     known = set(session.scalars(select(Course.id)))
     courses, faults = read_content(Path(root), known)
     modules = {(c.data["id"], m["id"]) for c in courses for m in c.modules}
-    modules |= set(session.execute(select(Module.course_id, Module.id)).tuples())
+    modules |= {tuple(row) for row in session.execute(select(Module.course_id, Module.id))}
     plugin_content = []
     for loader in _plugin_loaders():
         parsed, plugin_faults = loader.read(Path(root), modules)

@@ -1,0 +1,284 @@
+"""Accompaniment through HTTP as its users meet it: a coach enrols, diagnoses, plans and coaches;
+leaders see their own plan only; the admin's programme view counts it all."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from accompaniment.models import CoachingSession, Diagnosis, FollowedCooperative, PlanAction
+from tests.conftest import log_in_as
+
+ENROL = {
+    "programme": "Mourafaka", "cohort": "2026-B", "start_date": "2026-01-15",
+    "horizon_months": "24", "market_cooperative_id": "0", "name": "Coop Aïn Leuh (Atlas)",
+    "region": "fes-meknes", "sector": "honey", "members_count": "10", "women_count": "6",
+    "youth_count": "2", "year_registered": "2024", "language": "ar",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def loaded(app):
+    result = app.test_cli_runner().invoke(args=["load-content", "content"])
+    assert result.exit_code == 0, result.output
+    assert "cooperative-diagnosis: loaded" in result.output
+
+
+@pytest.fixture(scope="module")
+def people(app, loaded):
+    from tests.conftest import create_user
+
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        made = {
+            name: create_user(session, f"acc-{name}@example.org", "pw-123456789", roles=roles)
+            for name, roles in (("coach", ("coach",)), ("other_coach", ("coach",)),
+                                ("leader", ("learner",)), ("stranger", ("learner",)),
+                                ("admin", ("admin",)))
+        }  # fmt: skip
+        session.commit()
+        app.extensions["db_session"].remove()
+    return made
+
+
+def _statements(app, verb_suffix: str) -> list[dict]:
+    from xapi_store.models import Statement
+
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        rows = [row.data for row in session.scalars(select(Statement))]
+        app.extensions["db_session"].remove()
+    return [s for s in rows if s["verb"]["id"].endswith(verb_suffix)]
+
+
+def _enrol(client, people, **changes) -> int:
+    log_in_as(client, people["coach"])
+    form = {**ENROL, "leader_emails": "acc-leader@example.org", **changes}
+    response = client.post("/accompaniment/enrol", data=form)
+    assert response.status_code == 302, response.text
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def _diagnose(app, client, followed_id: int, level: int = 1, month: int = 0) -> int:
+    response = client.post(f"/accompaniment/cooperatives/{followed_id}/diagnoses",
+                           data={"month": str(month)})  # fmt: skip
+    assert response.status_code == 302, response.text
+    diagnosis_id = int(response.headers["Location"].split("/")[-3])
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        axes = session.get(Diagnosis, diagnosis_id).questionnaire.data["axes"]
+        app.extensions["db_session"].remove()
+    for number, axis in enumerate(axes, 1):
+        form = {
+            f"score-{q['id']}": str(min(3, level + (number % 3 == 0))) for q in axis["questions"]
+        }
+        form[f"evidence-{axis['questions'][0]['id']}"] = "Registre vu"
+        response = client.post(f"/accompaniment/diagnoses/{diagnosis_id}/axes/{number}", data=form)
+        assert response.status_code == 302
+    assert client.post(f"/accompaniment/diagnoses/{diagnosis_id}/complete").status_code == 302
+    return diagnosis_id
+
+
+def test_the_questionnaire_has_forty_questions_in_six_axes_in_three_languages(app, loaded):
+    from accompaniment import questionnaire
+
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        current = questionnaire.current(session)
+        pairs = questionnaire.questions(current)
+        app.extensions["db_session"].remove()
+    assert len(current.data["axes"]) == 6 and len(pairs) == 40
+    assert all(set(q["text"]) == {"fr", "ar", "en"} for _a, q in pairs)
+
+
+def test_a_bad_questionnaire_names_file_and_line_and_loads_nothing(app, loaded, tmp_path):
+    folder = tmp_path / "content" / "accompaniment"
+    folder.mkdir(parents=True)
+    source = open("content/accompaniment/diagnosis.toml", encoding="utf-8").read()
+    broken = source.replace('module = "governance"', 'module = "no-such-module"', 1)
+    broken = broken.replace('id = "cooperative-diagnosis"', 'id = "other-diagnosis"')
+    (folder / "diagnosis.toml").write_text(broken, encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["load-content", str(tmp_path / "content")])
+    assert result.exit_code == 1
+    line = broken.splitlines().index('module = "no-such-module"') + 1
+    assert f"diagnosis.toml:{line}: action 'hold-general-assembly': no module" in result.output
+    from accompaniment.models import Questionnaire
+
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        assert session.get(Questionnaire, "other-diagnosis") is None
+        app.extensions["db_session"].remove()
+
+
+def test_answers_are_saved_one_by_one_as_a_draft_and_the_diagnosis_resumes(app, people):
+    client = app.test_client()
+    followed_id = _enrol(client, people)
+    response = client.post(f"/accompaniment/cooperatives/{followed_id}/diagnoses",
+                           data={"month": "0"})  # fmt: skip
+    diagnosis_id = int(response.headers["Location"].split("/")[-3])
+    saved = client.post(
+        f"/accompaniment/diagnoses/{diagnosis_id}/answer",
+        data={"question": "minutes-book", "score": "2", "evidence": "PV 2025"},
+    )
+    assert saved.status_code == 200 and saved.json == {"saved": True}
+    bad = client.post(f"/accompaniment/diagnoses/{diagnosis_id}/answer",
+                      data={"question": "minutes-book", "score": "9"})  # fmt: skip
+    assert bad.status_code == 422
+    # the connection dropped: the coach comes back later and finds the answer
+    page = client.get(f"/accompaniment/diagnoses/{diagnosis_id}/axes/1").text
+    assert 'name="score-minutes-book" value="2" checked' in page and "PV 2025" in page
+    # completing with questions left is refused, in the user's words
+    refused = client.post(f"/accompaniment/diagnoses/{diagnosis_id}/complete",
+                          follow_redirects=True)  # fmt: skip
+    assert "39 questions are still without an answer" in refused.text
+
+
+def test_coach_journey_from_enrolment_to_programme_view(app, people):
+    client = app.test_client()
+    followed_id = _enrol(client, people, name="Coop Tazart")
+    diagnosis_id = _diagnose(app, client, followed_id, level=1)
+    result = client.get(f"/accompaniment/diagnoses/{diagnosis_id}")
+    assert result.status_code == 200
+    assert "<svg" in result.text and 'role="img"' in result.text
+    swot = {"strengths": "Membres motivés", "weaknesses": "Comptes en retard",
+            "opportunities": "Foire régionale", "threats": "Sécheresse"}  # fmt: skip
+    assert (
+        client.post(f"/accompaniment/diagnoses/{diagnosis_id}/swot", data=swot).status_code == 302
+    )
+    assert "Foire régionale" in client.get(f"/accompaniment/diagnoses/{diagnosis_id}").text
+    assert client.post(f"/accompaniment/diagnoses/{diagnosis_id}/plan").status_code == 302
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        actions = session.scalars(select(PlanAction).where(
+            PlanAction.cooperative_id == followed_id)).all()  # fmt: skip
+        axes = {a.axis for a in actions}
+        linked = [a for a in actions if a.module_id == "governance"]
+        app.extensions["db_session"].remove()
+    assert len(axes) == 3 and actions  # the three weakest axes
+    # the leader sees nothing of the plan until it is published
+    leader = app.test_client()
+    log_in_as(leader, people["leader"])
+    assert actions[0].title not in leader.get(f"/accompaniment/cooperatives/{followed_id}").text
+    assert client.post(f"/accompaniment/cooperatives/{followed_id}/publish").status_code == 302
+    page = leader.get(f"/accompaniment/cooperatives/{followed_id}").text
+    assert actions[0].title in page
+    assert linked == [] or "/courses/start-coop" in page
+    done = leader.post(f"/accompaniment/actions/{actions[0].id}/status", data={"status": "done"})
+    assert done.status_code == 302
+    # a leader may mark done, not drop
+    assert leader.post(f"/accompaniment/actions/{actions[1].id}/status",
+                       data={"status": "dropped"}).status_code == 403  # fmt: skip
+    # the coach logs a session against the plan, with private notes
+    session_form = {"held_on": date.today().isoformat(), "minutes": "90",
+                    "attendees": "Président, trésorière", "topics": "Assemblée générale",
+                    "next_steps": "Convoquer l'AG", "notes": "SECRET-NOTE conflit familial",
+                    "actions": [str(actions[0].id), str(actions[1].id)]}  # fmt: skip
+    logged = client.post(f"/accompaniment/cooperatives/{followed_id}/sessions/new",
+                         data=session_form)  # fmt: skip
+    assert logged.status_code == 302
+    assert "SECRET-NOTE" not in leader.get(f"/accompaniment/cooperatives/{followed_id}").text
+    # the programme view counts it
+    admin = app.test_client()
+    log_in_as(admin, people["admin"])
+    view = admin.get("/accompaniment/programme")
+    assert view.status_code == 200 and "Mourafaka" not in view.text
+    csv = admin.get("/accompaniment/programme?csv=regions").get_data(as_text=True)
+    assert csv.startswith("\ufeff") and "Fès-Meknès" in csv
+    actions_csv = admin.get("/accompaniment/programme?csv=actions").get_data(as_text=True)
+    assert actions_csv.splitlines()[1].split(",")[1] != "0"  # one action done
+
+
+def test_statements_name_the_coach_or_the_cooperative_and_never_private_notes(app, people):
+    completed = _statements(app, "/completed")
+    diagnosis = [s for s in completed if s["object"]["id"].split("/")[-2] == "diagnoses"]
+    assert diagnosis and diagnosis[0]["actor"]["account"]["name"] == people["coach"].public_id
+    assert "axis-scores" in json.dumps(diagnosis[0]["result"])
+    action = [s for s in completed if s["object"]["id"].split("/")[-2] == "actions"]
+    assert action and action[0]["actor"]["objectType"] == "Group"
+    sessions = _statements(app, "/coached")
+    assert sessions and sessions[0]["result"]["duration"] == "PT01H30M00S"
+    everything = json.dumps(_statements(app, ""))
+    assert "SECRET-NOTE" not in everything and "trésorière" not in everything
+    assert "acc-leader@example.org" not in everything
+
+
+def test_nobody_else_sees_a_cooperative(app, people):
+    client = app.test_client()
+    followed_id = _enrol(client, people, name="Coop privée")
+    for who in ("stranger", "other_coach"):
+        log_in_as(client, people[who])
+        assert client.get(f"/accompaniment/cooperatives/{followed_id}").status_code == 403
+        assert client.get(f"/accompaniment/cooperatives/{followed_id}/progress").status_code == 403
+    log_in_as(client, people["other_coach"])
+    assert client.post(f"/accompaniment/cooperatives/{followed_id}/publish").status_code == 403
+    assert "Coop privée" not in client.get("/accompaniment/").text
+    log_in_as(client, people["stranger"])
+    assert client.get("/accompaniment/programme").status_code == 403
+
+
+def test_overdue_actions_remind_the_coach_on_the_dashboard(app, people):
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        action = session.scalars(select(PlanAction).where(PlanAction.status == "planned")).first()
+        action.due_on = date.today() - timedelta(days=3)
+        action.published = True
+        title = action.title
+        session.commit()
+        app.extensions["db_session"].remove()
+    client = app.test_client()
+    log_in_as(client, people["coach"])
+    page = client.get("/dashboard").text
+    assert "overdue" in page.lower() and title.split()[0] in page
+
+
+def test_a_re_diagnosis_shows_the_change_per_axis_side_by_side(app, people):
+    client = app.test_client()
+    followed_id = _enrol(client, people, name="Coop Imlil")
+    _diagnose(app, client, followed_id, level=0, month=0)
+    _diagnose(app, client, followed_id, level=2, month=6)
+    page = client.get(f"/accompaniment/cooperatives/{followed_id}/progress").text
+    assert page.count("<polygon") >= 2 + 4  # rings and two diagnoses
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        entry, later = session.scalars(select(Diagnosis).where(
+            Diagnosis.cooperative_id == followed_id).order_by(Diagnosis.month)).all()  # fmt: skip
+        app.extensions["db_session"].remove()
+    assert all(later.axis_scores[k] > entry.axis_scores[k] for k in entry.axis_scores)
+
+
+def test_the_report_is_a_pdf_in_the_cooperatives_language(app, people):
+    client = app.test_client()
+    log_in_as(client, people["coach"])
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        diagnosis = session.scalars(
+            select(Diagnosis).where(Diagnosis.completed_at.is_not(None))
+        ).first()
+        diagnosis_id, language = diagnosis.id, diagnosis.cooperative.language
+        app.extensions["db_session"].remove()
+    response = client.get(f"/accompaniment/diagnoses/{diagnosis_id}/report.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert language == "ar"
+
+
+def test_enrolment_errors_are_shown_not_raised(app, people):
+    client = app.test_client()
+    log_in_as(client, people["coach"])
+    response = client.post("/accompaniment/enrol", data={**ENROL, "women_count": "50"})
+    assert response.status_code == 400
+    assert "cannot outnumber" in response.text
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        count = len(
+            session.scalars(
+                select(FollowedCooperative).where(
+                    FollowedCooperative.members_count == 10, FollowedCooperative.women_count == 50
+                )
+            ).all()
+        )
+        assert session.scalars(select(CoachingSession)).all() is not None
+        app.extensions["db_session"].remove()
+    assert count == 0
