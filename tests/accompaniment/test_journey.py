@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -97,7 +98,7 @@ def test_the_questionnaire_has_forty_questions_in_six_axes_in_three_languages(ap
 def test_a_bad_questionnaire_names_file_and_line_and_loads_nothing(app, loaded, tmp_path):
     folder = tmp_path / "content" / "accompaniment"
     folder.mkdir(parents=True)
-    source = open("content/accompaniment/diagnosis.toml", encoding="utf-8").read()
+    source = Path("content/accompaniment/diagnosis.toml").read_text(encoding="utf-8")
     broken = source.replace('module = "governance"', 'module = "no-such-module"', 1)
     broken = broken.replace('id = "cooperative-diagnosis"', 'id = "other-diagnosis"')
     (folder / "diagnosis.toml").write_text(broken, encoding="utf-8")
