@@ -196,3 +196,24 @@ class CoachingSession(db.Base):
 
     cooperative: Mapped[FollowedCooperative] = relationship()
     coach: Mapped[User | None] = relationship()
+
+
+class AxisScore(db.Base):
+    """One axis's score of one completed diagnosis, written when it is completed (a copy of
+    `Diagnosis.axis_scores` as rows) so the programme view's averages are one SQL aggregate."""
+
+    __tablename__ = "acc_axis_scores"
+    __table_args__ = (
+        UniqueConstraint("diagnosis_id", "axis"),
+        Index("ix_acc_axis_scores_latest", "cooperative_id", "month"),
+        Index("ix_acc_axis_scores_month_axis", "month", "axis", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    diagnosis_id: Mapped[int] = mapped_column(ForeignKey("acc_diagnoses.id", ondelete="CASCADE"))
+    cooperative_id: Mapped[int] = mapped_column(
+        ForeignKey("acc_cooperatives.id", ondelete="CASCADE")
+    )
+    month: Mapped[int] = mapped_column(SmallInteger)
+    axis: Mapped[str] = mapped_column(String(40))
+    score: Mapped[int] = mapped_column(SmallInteger)

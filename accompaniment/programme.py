@@ -1,21 +1,20 @@
 """The programme view's figures: cooperatives followed by region and sector, scores at entry and
 now, actions done on time, sessions per cooperative, women-led share.
 
-Built for thousands of cooperatives: a handful of grouped queries, and the axis scores stored
-on each completed diagnosis (no answer is read). Each table is a list of rows, so the page and
-its CSV download show the same numbers.
+Built for thousands of cooperatives: a handful of grouped queries, and the axis scores kept as
+rows when a diagnosis is completed (acc_axis_scores: no answer, no JSON is read). Each table is
+a list of rows, so the page and its CSV download show the same numbers.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from accompaniment.models import CoachingSession, Diagnosis, FollowedCooperative, PlanAction
+from accompaniment.models import AxisScore, CoachingSession, FollowedCooperative, PlanAction
 
 
 @dataclass
@@ -34,50 +33,68 @@ class Group:
         return self.sessions / self.cooperatives if self.cooperatives else 0.0
 
 
-def groups(session: Session, column) -> list[Group]:
-    """Cooperatives, women-led ones and sessions, grouped by `column` (region or sector)."""
+def groups(session: Session) -> tuple[list[Group], list[Group]]:
+    """(by region, by sector): cooperatives, women-led ones and sessions in each.
+
+    Two queries whatever the size: the cooperatives (a few thousand short rows) and the session
+    count per cooperative (one pass over the sessions' cooperative index), added up here.
+    """
     coop = FollowedCooperative
-    women_led = func.sum(case((coop.women_count * 2 > coop.members_count, 1), else_=0))
-    found = {
-        key: Group(key, count, int(led or 0))
-        for key, count, led in session.execute(
-            select(column, func.count(), women_led).group_by(column)
-        )
-    }
-    sessions = (
-        select(column, func.count(CoachingSession.id))
-        .join(CoachingSession, CoachingSession.cooperative_id == coop.id)
-        .group_by(column)
+    sessions = dict(
+        session.execute(
+            select(CoachingSession.cooperative_id, func.count()).group_by(
+                CoachingSession.cooperative_id
+            )
+        ).all()
     )
-    for key, count in session.execute(sessions):
-        found[key].sessions = count
-    return sorted(found.values(), key=lambda g: (-g.cooperatives, g.key))
+    by_region: dict[str, Group] = {}
+    by_sector: dict[str, Group] = {}
+    rows = session.execute(
+        select(coop.id, coop.region, coop.sector, coop.women_count * 2 > coop.members_count)
+    )
+    for coop_id, region, sector, women_led in rows:
+        for found, key in ((by_region, region), (by_sector, sector)):
+            group = found.get(key) or found.setdefault(key, Group(key))
+            group.cooperatives += 1
+            group.women_led += bool(women_led)
+            group.sessions += sessions.get(coop_id, 0)
+
+    def ordered(found: dict[str, Group]) -> list[Group]:
+        return sorted(found.values(), key=lambda g: (-g.cooperatives, g.key))
+
+    return ordered(by_region), ordered(by_sector)
 
 
 def axis_averages(session: Session) -> dict[str, tuple[float | None, float | None]]:
     """{axis: (average at entry, average now)}: now is each cooperative's latest diagnosis."""
-    entry: dict[str, list[int]] = defaultdict(list)
-    latest: dict[int, tuple[int, dict]] = {}
-    rows = session.execute(
-        select(Diagnosis.cooperative_id, Diagnosis.month, Diagnosis.axis_scores).where(
-            Diagnosis.completed_at.is_not(None)
-        )
+    entry = dict(
+        session.execute(
+            select(AxisScore.axis, func.avg(AxisScore.score))
+            .where(AxisScore.month == 0)
+            .group_by(AxisScore.axis)
+        ).all()
     )
-    for coop_id, month, scores in rows:
-        if month == 0:
-            for axis, score in scores.items():
-                entry[axis].append(score)
-        if coop_id not in latest or latest[coop_id][0] < month:
-            latest[coop_id] = (month, scores)
-    now: dict[str, list[int]] = defaultdict(list)
-    for _month, scores in latest.values():
-        for axis, score in scores.items():
-            now[axis].append(score)
+    latest = (
+        select(AxisScore.cooperative_id, func.max(AxisScore.month).label("month"))
+        .group_by(AxisScore.cooperative_id)
+        .subquery()
+    )
+    now = dict(
+        session.execute(
+            select(AxisScore.axis, func.avg(AxisScore.score))
+            .join(
+                latest,
+                (AxisScore.cooperative_id == latest.c.cooperative_id)
+                & (AxisScore.month == latest.c.month),
+            )
+            .group_by(AxisScore.axis)
+        ).all()
+    )
 
-    def mean(values):
-        return sum(values) / len(values) if values else None
+    def number(value):
+        return None if value is None else float(value)
 
-    return {axis: (mean(entry[axis]), mean(now[axis])) for axis in entry.keys() | now.keys()}
+    return {axis: (number(entry.get(axis)), number(now.get(axis))) for axis in entry | now}
 
 
 @dataclass
@@ -116,7 +133,7 @@ def action_figures(session: Session, today: date | None = None) -> ActionFigures
 
 
 def summary(session: Session) -> dict:
-    by_region = groups(session, FollowedCooperative.region)
+    by_region, by_sector = groups(session)
     cooperatives = sum(g.cooperatives for g in by_region)
     women_led = sum(g.women_led for g in by_region)
     sessions = sum(g.sessions for g in by_region)
@@ -125,7 +142,7 @@ def summary(session: Session) -> dict:
         "women_led_share": women_led / cooperatives if cooperatives else 0.0,
         "sessions_per_cooperative": sessions / cooperatives if cooperatives else 0.0,
         "by_region": by_region,
-        "by_sector": groups(session, FollowedCooperative.sector),
+        "by_sector": by_sector,
         "axes": axis_averages(session),
         "actions": action_figures(session),
     }

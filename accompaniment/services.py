@@ -12,6 +12,7 @@ from accompaniment import questionnaire as qn
 from accompaniment import statements
 from accompaniment.models import (
     Answer,
+    AxisScore,
     CoachingSession,
     Diagnosis,
     FollowedCooperative,
@@ -233,6 +234,11 @@ def complete_diagnosis(session: Session, diagnosis: Diagnosis, coach) -> None:
         )
     diagnosis.axis_scores = axis_scores(diagnosis.questionnaire, answers_of(session, diagnosis))
     diagnosis.completed_at = utcnow()
+    session.add_all(
+        AxisScore(diagnosis_id=diagnosis.id, cooperative_id=diagnosis.cooperative_id,
+                  month=diagnosis.month, axis=axis, score=score)
+        for axis, score in diagnosis.axis_scores.items()
+    )  # fmt: skip
     language = diagnosis.cooperative.language
     strong, weak = strengths_and_weaknesses(diagnosis)
     diagnosis.strengths = diagnosis.strengths or "\n".join(localised(a["title"], language)

@@ -417,38 +417,34 @@ CSV_TABLES = ("regions", "sectors", "axes", "actions")
 @bp.route("/programme")
 @allow("admin")
 def programme_view():
-    figures = programme.summary(session)
     questionnaire = qn.current(session)
     axis_titles = {a["id"]: a["title"] for a in questionnaire.data["axes"]} if questionnaire else {}
     table = request.args.get("csv")
     if table in CSV_TABLES:
-        return _programme_csv(table, figures, axis_titles)
-    return render_template("accompaniment/programme.html", figures=figures,
+        return _programme_csv(table, axis_titles)
+    return render_template("accompaniment/programme.html", figures=programme.summary(session),
                            axis_titles=axis_titles)  # fmt: skip
 
 
-def _programme_csv(table: str, figures: dict, axis_titles: dict):
+def _programme_csv(table: str, axis_titles: dict):
+    """One table of the programme view as CSV, computed alone, in the user's language."""
     language = current_language()
     if table in ("regions", "sectors"):
-        label = region_label_text if table == "regions" else sector_label_text
-        header = [_("Region") if table == "regions" else _("Sector"), _("Cooperatives"),
+        by_region, by_sector = programme.groups(session)
+        regions = table == "regions"
+        header = [_("Region") if regions else _("Sector"), _("Cooperatives"),
                   _("Women-led share"), _("Sessions"), _("Sessions per cooperative")]  # fmt: skip
-        rows = [
-            (
-                label(g.key, language),
-                g.cooperatives,
-                f"{g.women_led_share:.2f}",
-                g.sessions,
-                f"{g.sessions_per_cooperative:.1f}",
-            )
-            for g in figures[f"by_{table[:-1]}"]
-        ]
+        rows = [(region_name(g.key, language) if regions else str(SECTORS.get(g.key, g.key)),
+                 g.cooperatives, f"{g.women_led_share:.2f}", g.sessions,
+                 f"{g.sessions_per_cooperative:.1f}")
+                for g in (by_region if regions else by_sector)]  # fmt: skip
     elif table == "axes":
         header = [_("Axis"), _("Average at entry"), _("Average now")]
+        averages = sorted(programme.axis_averages(session).items())
         rows = [(localised(axis_titles.get(key, {}), language) or key, _round(entry), _round(now))
-                for key, (entry, now) in sorted(figures["axes"].items())]  # fmt: skip
+                for key, (entry, now) in averages]  # fmt: skip
     else:
-        actions = figures["actions"]
+        actions = programme.action_figures(session)
         header = [_("Actions"), _("Done"), _("Done on time"), _("Overdue")]
         rows = [(actions.total, actions.done, actions.done_on_time, actions.overdue)]
     return csv_response(f"accompaniment-{table}.csv", header, rows)
@@ -456,11 +452,3 @@ def _programme_csv(table: str, figures: dict, axis_titles: dict):
 
 def _round(value):
     return "" if value is None else f"{value:.0f}"
-
-
-def region_label_text(code: str, language: str) -> str:
-    return region_name(code, language)
-
-
-def sector_label_text(key: str, _language: str) -> str:
-    return str(SECTORS.get(key, key))

@@ -24,10 +24,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 
-from accompaniment import questionnaire
-from accompaniment.models import CoachingSession, Diagnosis, FollowedCooperative, PlanAction
+from accompaniment import programme, questionnaire
+from accompaniment.models import (
+    AxisScore,
+    CoachingSession,
+    Diagnosis,
+    FollowedCooperative,
+    PlanAction,
+)
 from lms import create_app, migrations
 from lms.auth.services import create_user
 from lms.regions import REGIONS
@@ -82,6 +88,13 @@ def fill(session, cooperatives: int, diagnoses: int, sessions: int, seed: int) -
                          "completed_at": NOW, "axis_scores": scores, "strengths": "",
                          "weaknesses": "", "opportunities": "", "threats": ""})  # fmt: skip
     _insert(session, Diagnosis, rows)
+    scores = [{"diagnosis_id": diagnosis_id, "cooperative_id": coop_id, "month": month,
+               "axis": axis, "score": score}
+              for diagnosis_id, coop_id, month, by_axis in session.execute(
+                  select(Diagnosis.id, Diagnosis.cooperative_id, Diagnosis.month,
+                         Diagnosis.axis_scores))
+              for axis, score in by_axis.items()]  # fmt: skip
+    _insert(session, AxisScore, scores)
     statuses = ("planned", "in-progress", "done", "dropped")
     actions = []
     for coop_id in ids:
@@ -107,10 +120,30 @@ def fill(session, cooperatives: int, diagnoses: int, sessions: int, seed: int) -
     session.commit()
 
 
-def time_pages(app, admin, runs: int) -> dict[str, list[float]]:
+def time_parts(session, runs: int) -> dict[str, list[float]]:
+    """Each query of the page alone, to see where the time goes."""
+    parts = {
+        "part: groups by region and sector": lambda: programme.groups(session),
+        "part: axis averages": lambda: programme.axis_averages(session),
+        "part: action figures": lambda: programme.action_figures(session),
+    }
+    timings = {}
+    for label, run in parts.items():
+        run()
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            run()
+            samples.append((time.perf_counter() - start) * 1000)
+            session.rollback()
+        timings[label] = samples
+    return timings
+
+
+def time_pages(app, admin_id: str, runs: int) -> dict[str, list[float]]:
     client = app.test_client()
     with client.session_transaction() as cookie:
-        cookie["_user_id"] = admin.public_id
+        cookie["_user_id"] = admin_id
         cookie["_fresh"] = True
     urls = {"programme page": "/accompaniment/programme"}
     urls |= {f"CSV {t}": f"/accompaniment/programme?csv={t}"
@@ -153,8 +186,10 @@ def main() -> None:
             session.commit()
             print(f"filled {args.cooperatives:,} cooperatives, {args.diagnoses:,} diagnoses, "
                   f"{args.sessions:,} sessions in {time.perf_counter() - start:.1f} s")  # fmt: skip
+            timings = time_parts(session, args.runs)
+            admin_id = admin.public_id
             app.extensions["db_session"].remove()
-            timings = time_pages(app, admin, args.runs)
+            timings |= time_pages(app, admin_id, args.runs)
         app.extensions["db_engine"].dispose()
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as pg:
