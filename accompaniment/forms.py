@@ -56,14 +56,16 @@ class EnrolForm(FlaskForm):
         self.language.choices = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
 
     def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
-            return False
+        """The profile's fields are needed only without a marketplace profile; every problem is
+        shown at once."""
+        valid = super().validate(extra_validators)
         if self.market_cooperative_id.data:
-            return True
-        missing = [f for f in (self.name, self.region, self.members_count) if not f.data]
+            return valid
+        missing = [f for f in (self.name, self.region, self.members_count)
+                   if not f.data and not f.errors]  # fmt: skip
         for field in missing:
-            field.errors.append(_l("Required without a marketplace profile."))
-        return not missing
+            field.errors = [*field.errors, _l("Required without a marketplace profile.")]
+        return valid and not missing
 
     def profile(self) -> dict:
         keys = ("name", "region", "sector", "members_count", "women_count", "youth_count",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from accompaniment.models import CoachingSession, Diagnosis, FollowedCooperative, PlanAction
+from accompaniment.models import Diagnosis, FollowedCooperative, PlanAction
 from tests.conftest import log_in_as
 
 ENROL = {
@@ -274,21 +274,46 @@ def test_the_report_is_a_pdf_in_the_cooperatives_language(app, people):
     assert language == "ar"
 
 
-def test_enrolment_errors_are_shown_not_raised(app, people):
+def test_enrolment_errors_are_shown_and_nothing_is_half_saved(app, people):
     client = _english(app)
     log_in_as(client, people["coach"])
-    response = client.post("/accompaniment/enrol", data={**ENROL, "women_count": "50"})
-    assert response.status_code == 400
-    assert "cannot outnumber" in response.text
+    too_many = client.post("/accompaniment/enrol", data={**ENROL, "name": "Coop A",
+                                                         "women_count": "50"})  # fmt: skip
+    assert too_many.status_code == 400 and "cannot outnumber" in too_many.text
+    # the cooperative is valid but a leader has no account: the whole enrolment is undone
+    unknown = client.post(
+        "/accompaniment/enrol",
+        data={**ENROL, "name": "Coop B", "leader_emails": "nobody@example.org"},
+    )
+    assert unknown.status_code == 400 and "No account has this e-mail address" in unknown.text
+    missing = client.post("/accompaniment/enrol", data={**ENROL, "name": "", "sector": ""})
+    assert missing.status_code == 400 and "Required without a marketplace profile" in missing.text
     with app.app_context():
         session = app.extensions["db_session"]()
-        count = len(
-            session.scalars(
-                select(FollowedCooperative).where(
-                    FollowedCooperative.members_count == 10, FollowedCooperative.women_count == 50
-                )
-            ).all()
-        )
-        assert session.scalars(select(CoachingSession)).all() is not None
+        names = set(session.scalars(select(FollowedCooperative.name)))
         app.extensions["db_session"].remove()
-    assert count == 0
+    assert not names & {"Coop A", "Coop B"}
+
+
+def test_a_leader_cannot_act_on_an_unpublished_action_nor_on_another_cooperative(app, people):
+    client = _english(app)
+    followed_id = _enrol(client, people, name="Coop Brouillon")
+    diagnosis_id = _diagnose(app, client, followed_id, level=1)
+    client.post(f"/accompaniment/diagnoses/{diagnosis_id}/plan")
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        action_id = session.scalar(select(PlanAction.id).where(
+            PlanAction.cooperative_id == followed_id))  # fmt: skip
+        app.extensions["db_session"].remove()
+    leader = _english(app)
+    log_in_as(leader, people["leader"])
+    draft = leader.post(f"/accompaniment/actions/{action_id}/status", data={"status": "done"})
+    assert draft.status_code == 404  # a draft plan does not exist for the leaders
+    log_in_as(leader, people["stranger"])
+    client.post(f"/accompaniment/cooperatives/{followed_id}/publish")
+    other = leader.post(f"/accompaniment/actions/{action_id}/status", data={"status": "done"})
+    assert other.status_code == 403
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        assert session.get(PlanAction, action_id).status == "planned"
+        app.extensions["db_session"].remove()
