@@ -7,49 +7,11 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from accompaniment.models import Diagnosis, FollowedCooperative, PlanAction
+from tests.accompaniment.conftest import ENROL, diagnose, english, enrol
 from tests.conftest import log_in_as
-
-ENROL = {
-    "programme": "Mourafaka", "cohort": "2026-B", "start_date": "2026-01-15",
-    "horizon_months": "24", "market_cooperative_id": "0", "name": "Coop Aïn Leuh (Atlas)",
-    "region": "fes-meknes", "sector": "honey", "members_count": "10", "women_count": "6",
-    "youth_count": "2", "year_registered": "2024", "language": "ar",
-}  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def loaded(app):
-    result = app.test_cli_runner().invoke(args=["load-content", "content"])
-    assert result.exit_code == 0, result.output
-    assert "cooperative-diagnosis: loaded" in result.output
-
-
-@pytest.fixture(scope="module")
-def people(app, loaded):
-    from tests.conftest import create_user
-
-    with app.app_context():
-        session = app.extensions["db_session"]()
-        made = {
-            name: create_user(session, f"acc-{name}@example.org", "pw-123456789", roles=roles)
-            for name, roles in (("coach", ("coach",)), ("other_coach", ("coach",)),
-                                ("leader", ("learner",)), ("stranger", ("learner",)),
-                                ("admin", ("admin",)))
-        }  # fmt: skip
-        session.commit()
-        app.extensions["db_session"].remove()
-    return made
-
-
-def _english(app):
-    """A client reading pages in English, so assertions read as the messages are written."""
-    client = app.test_client()
-    client.set_cookie("lang", "en")
-    return client
 
 
 def _statements(app, verb_suffix: str) -> list[dict]:
@@ -60,34 +22,6 @@ def _statements(app, verb_suffix: str) -> list[dict]:
         rows = [row.data for row in session.scalars(select(Statement))]
         app.extensions["db_session"].remove()
     return [s for s in rows if s["verb"]["id"].endswith(verb_suffix)]
-
-
-def _enrol(client, people, **changes) -> int:
-    log_in_as(client, people["coach"])
-    form = {**ENROL, "leader_emails": "acc-leader@example.org", **changes}
-    response = client.post("/accompaniment/enrol", data=form)
-    assert response.status_code == 302, response.text
-    return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def _diagnose(app, client, followed_id: int, level: int = 1, month: int = 0) -> int:
-    response = client.post(f"/accompaniment/cooperatives/{followed_id}/diagnoses",
-                           data={"month": str(month)})  # fmt: skip
-    assert response.status_code == 302, response.text
-    diagnosis_id = int(response.headers["Location"].split("/")[-3])
-    with app.app_context():
-        session = app.extensions["db_session"]()
-        axes = session.get(Diagnosis, diagnosis_id).questionnaire.data["axes"]
-        app.extensions["db_session"].remove()
-    for number, axis in enumerate(axes, 1):
-        form = {
-            f"score-{q['id']}": str(min(3, level + (number % 3 == 0))) for q in axis["questions"]
-        }
-        form[f"evidence-{axis['questions'][0]['id']}"] = "Registre vu"
-        response = client.post(f"/accompaniment/diagnoses/{diagnosis_id}/axes/{number}", data=form)
-        assert response.status_code == 302
-    assert client.post(f"/accompaniment/diagnoses/{diagnosis_id}/complete").status_code == 302
-    return diagnosis_id
 
 
 def test_the_questionnaire_has_forty_questions_in_six_axes_in_three_languages(app, loaded):
@@ -122,8 +56,8 @@ def test_a_bad_questionnaire_names_file_and_line_and_loads_nothing(app, loaded, 
 
 
 def test_answers_are_saved_one_by_one_as_a_draft_and_the_diagnosis_resumes(app, people):
-    client = _english(app)
-    followed_id = _enrol(client, people)
+    client = english(app)
+    followed_id = enrol(client, people)
     response = client.post(f"/accompaniment/cooperatives/{followed_id}/diagnoses",
                            data={"month": "0"})  # fmt: skip
     diagnosis_id = int(response.headers["Location"].split("/")[-3])
@@ -145,9 +79,9 @@ def test_answers_are_saved_one_by_one_as_a_draft_and_the_diagnosis_resumes(app, 
 
 
 def test_coach_journey_from_enrolment_to_programme_view(app, people):
-    client = _english(app)
-    followed_id = _enrol(client, people, name="Coop Tazart")
-    diagnosis_id = _diagnose(app, client, followed_id, level=1)
+    client = english(app)
+    followed_id = enrol(client, people, name="Coop Tazart")
+    diagnosis_id = diagnose(app, client, followed_id, level=1)
     result = client.get(f"/accompaniment/diagnoses/{diagnosis_id}")
     assert result.status_code == 200
     assert "<svg" in result.text and 'role="img"' in result.text
@@ -167,7 +101,7 @@ def test_coach_journey_from_enrolment_to_programme_view(app, people):
         app.extensions["db_session"].remove()
     assert len(axes) == 3 and actions  # the three weakest axes
     # the leader sees nothing of the plan until it is published
-    leader = _english(app)
+    leader = english(app)
     log_in_as(leader, people["leader"])
     assert actions[0].title not in leader.get(f"/accompaniment/cooperatives/{followed_id}").text
     assert client.post(f"/accompaniment/cooperatives/{followed_id}/publish").status_code == 302
@@ -189,7 +123,7 @@ def test_coach_journey_from_enrolment_to_programme_view(app, people):
     assert logged.status_code == 302
     assert "SECRET-NOTE" not in leader.get(f"/accompaniment/cooperatives/{followed_id}").text
     # the programme view counts it
-    admin = _english(app)
+    admin = english(app)
     log_in_as(admin, people["admin"])
     view = admin.get("/accompaniment/programme")
     assert view.status_code == 200 and "Mourafaka" not in view.text
@@ -216,8 +150,8 @@ def test_statements_name_the_coach_or_the_cooperative_and_never_private_notes(ap
 
 
 def test_nobody_else_sees_a_cooperative(app, people):
-    client = _english(app)
-    followed_id = _enrol(client, people, name="Coop privée")
+    client = english(app)
+    followed_id = enrol(client, people, name="Coop privée")
     for who in ("stranger", "other_coach"):
         log_in_as(client, people[who])
         assert client.get(f"/accompaniment/cooperatives/{followed_id}").status_code == 403
@@ -238,17 +172,17 @@ def test_overdue_actions_remind_the_coach_on_the_dashboard(app, people):
         title = action.title
         session.commit()
         app.extensions["db_session"].remove()
-    client = _english(app)
+    client = english(app)
     log_in_as(client, people["coach"])
     page = client.get("/dashboard").text
     assert "overdue" in page.lower() and title.split()[0] in page
 
 
 def test_a_re_diagnosis_shows_the_change_per_axis_side_by_side(app, people):
-    client = _english(app)
-    followed_id = _enrol(client, people, name="Coop Imlil")
-    _diagnose(app, client, followed_id, level=0, month=0)
-    _diagnose(app, client, followed_id, level=2, month=6)
+    client = english(app)
+    followed_id = enrol(client, people, name="Coop Imlil")
+    diagnose(app, client, followed_id, level=0, month=0)
+    diagnose(app, client, followed_id, level=2, month=6)
     page = client.get(f"/accompaniment/cooperatives/{followed_id}/progress").text
     assert page.count("<polygon") >= 2 + 4  # rings and two diagnoses
     with app.app_context():
@@ -260,7 +194,7 @@ def test_a_re_diagnosis_shows_the_change_per_axis_side_by_side(app, people):
 
 
 def test_the_report_is_a_pdf_in_the_cooperatives_language(app, people):
-    client = _english(app)
+    client = english(app)
     log_in_as(client, people["coach"])
     with app.app_context():
         session = app.extensions["db_session"]()
@@ -275,7 +209,7 @@ def test_the_report_is_a_pdf_in_the_cooperatives_language(app, people):
 
 
 def test_enrolment_errors_are_shown_and_nothing_is_half_saved(app, people):
-    client = _english(app)
+    client = english(app)
     log_in_as(client, people["coach"])
     too_many = client.post("/accompaniment/enrol", data={**ENROL, "name": "Coop A",
                                                          "women_count": "50"})  # fmt: skip
@@ -296,16 +230,16 @@ def test_enrolment_errors_are_shown_and_nothing_is_half_saved(app, people):
 
 
 def test_a_leader_cannot_act_on_an_unpublished_action_nor_on_another_cooperative(app, people):
-    client = _english(app)
-    followed_id = _enrol(client, people, name="Coop Brouillon")
-    diagnosis_id = _diagnose(app, client, followed_id, level=1)
+    client = english(app)
+    followed_id = enrol(client, people, name="Coop Brouillon")
+    diagnosis_id = diagnose(app, client, followed_id, level=1)
     client.post(f"/accompaniment/diagnoses/{diagnosis_id}/plan")
     with app.app_context():
         session = app.extensions["db_session"]()
         action_id = session.scalar(select(PlanAction.id).where(
             PlanAction.cooperative_id == followed_id))  # fmt: skip
         app.extensions["db_session"].remove()
-    leader = _english(app)
+    leader = english(app)
     log_in_as(leader, people["leader"])
     draft = leader.post(f"/accompaniment/actions/{action_id}/status", data={"status": "done"})
     assert draft.status_code == 404  # a draft plan does not exist for the leaders
