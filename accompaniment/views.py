@@ -15,7 +15,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -196,20 +196,26 @@ def fill(diagnosis_id: int, axis: int):
         abort(404)
     if diagnosis.completed_at is not None:
         return redirect(url_for("accompaniment.result", diagnosis_id=diagnosis.id))
-    problems = []
     if request.method == "POST":
         problems = _save_axis(diagnosis, axes[axis - 1])
-        if not problems:
-            flash(_("Your answers are saved."), "success")
-            if axis < len(axes):
-                return redirect(url_for("accompaniment.fill", diagnosis_id=diagnosis.id,
-                                        axis=axis + 1))  # fmt: skip
-            return redirect(url_for("accompaniment.review", diagnosis_id=diagnosis.id))
+        here = url_for("accompaniment.fill", diagnosis_id=diagnosis.id, axis=axis)
+        if problems:
+            # A redirect, not a 422: the answers that were valid are kept (the transaction
+            # commits), and the page shows which ones were not.
+            flash(ngettext("%(num)d answer could not be saved; the others are.",
+                           "%(num)d answers could not be saved; the others are.",
+                           len(problems)), "error")  # fmt: skip
+            return redirect(f"{here}#q-{problems[0]}")
+        flash(_("Your answers are saved."), "success")
+        if axis < len(axes):
+            return redirect(url_for("accompaniment.fill", diagnosis_id=diagnosis.id,
+                                    axis=axis + 1))  # fmt: skip
+        return redirect(url_for("accompaniment.review", diagnosis_id=diagnosis.id))
     return render_template(
         "accompaniment/fill.html", diagnosis=diagnosis, axes=axes, axis_number=axis,
         axis=axes[axis - 1], answers=services.answers_of(session, diagnosis),
-        scale=diagnosis.questionnaire.data["scale"], problems=problems,
-    ), (422 if problems else 200)  # fmt: skip
+        scale=diagnosis.questionnaire.data["scale"],
+    )  # fmt: skip
 
 
 def _save_axis(diagnosis: Diagnosis, axis: dict) -> list[str]:

@@ -72,10 +72,17 @@ def test_answers_are_saved_one_by_one_as_a_draft_and_the_diagnosis_resumes(app, 
     # the connection dropped: the coach comes back later and finds the answer
     page = client.get(f"/accompaniment/diagnoses/{diagnosis_id}/axes/1").text
     assert 'name="score-minutes-book" value="2" checked' in page and "PV 2025" in page
+    # a whole axis sent with one answer tampered: the good ones are kept, the bad one named
+    tampered = {"score-internal-rules": "1", "score-statutes-in-line": "9"}
+    sent = client.post(f"/accompaniment/diagnoses/{diagnosis_id}/axes/1", data=tampered)
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("#q-statutes-in-line")
+    page = client.get(sent.headers["Location"]).text
+    assert "1 answer could not be saved; the others are." in page
+    assert 'name="score-internal-rules" value="1" checked' in page
     # completing with questions left is refused, in the user's words
     refused = client.post(f"/accompaniment/diagnoses/{diagnosis_id}/complete",
                           follow_redirects=True)  # fmt: skip
-    assert "39 questions are still without an answer" in refused.text
+    assert "38 questions are still without an answer" in refused.text
 
 
 def test_coach_journey_from_enrolment_to_programme_view(app, people):
