@@ -22,9 +22,6 @@ def init_app(app: Flask) -> None:
     reg.menu.append(
         MenuEntry("accompaniment.index", _l("Accompaniment"), frozenset({"coach", "admin"}), 55)
     )
-    reg.menu.append(
-        MenuEntry("accompaniment.programme_view", _l("Programme"), frozenset({"admin"}), 56)
-    )
     reg.dashboard_cards.append(dashboard_card)
     reg.content_loaders.append(ContentLoader(read=questionnaire.read, store=questionnaire.store))
     reg.demo_seeders.append(demo.seed_demo)

@@ -115,7 +115,8 @@ def index():
     coops = services.cooperatives_for(session, _user())
     counts = services.session_counts(session, [c.id for c in coops])
     return render_template("accompaniment/index.html", coops=coops, counts=counts,
-                           may_enrol=_user().has_any_role(COACHES))  # fmt: skip
+                           may_enrol=_user().has_any_role(COACHES),
+                           programme_admin=services.is_programme_admin(_user()))  # fmt: skip
 
 
 @bp.route("/enrol", methods=["GET", "POST"])
