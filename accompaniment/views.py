@@ -75,9 +75,13 @@ def _followed(followed_id: int, coach_only: bool = False) -> FollowedCooperative
     return coop
 
 
-def _diagnosis(diagnosis_id: int, coach_only: bool = True) -> Diagnosis:
+def _diagnosis(diagnosis_id: int, coach_only: bool = True, completed: bool = False) -> Diagnosis:
+    """The diagnosis if this user may see it (coach_only: may fill it); a draft is 404 when
+    `completed` is asked for (results, report, plan exist only once it is completed)."""
     diagnosis = session.get(Diagnosis, diagnosis_id) or abort(404)
     _followed(diagnosis.cooperative_id, coach_only)
+    if completed and diagnosis.completed_at is None:
+        abort(404)
     return diagnosis
 
 
@@ -288,9 +292,7 @@ def _radar(diagnoses: list[Diagnosis], axes: list[dict]) -> Markup:
 @bp.route("/diagnoses/<int:diagnosis_id>")
 @allow(USER)
 def result(diagnosis_id: int):
-    diagnosis = _diagnosis(diagnosis_id, coach_only=False)
-    if diagnosis.completed_at is None:
-        abort(404)
+    diagnosis = _diagnosis(diagnosis_id, coach_only=False, completed=True)
     axes = diagnosis.questionnaire.data["axes"]
     strong, weak = services.strengths_and_weaknesses(diagnosis)
     coaching = services.may_coach(_user(), diagnosis.cooperative)
@@ -304,7 +306,7 @@ def result(diagnosis_id: int):
 @bp.route("/diagnoses/<int:diagnosis_id>/swot", methods=["POST"])
 @allow(*COACHES)
 def swot(diagnosis_id: int):
-    diagnosis = _diagnosis(diagnosis_id)
+    diagnosis = _diagnosis(diagnosis_id, completed=True)
     form = SwotForm()
     if not form.validate_on_submit():
         return _refused(AccompanimentError(_("Each part of the SWOT is 4,000 characters at most.")),
@@ -317,9 +319,7 @@ def swot(diagnosis_id: int):
 @bp.route("/diagnoses/<int:diagnosis_id>/report.pdf")
 @allow(USER)
 def report_pdf(diagnosis_id: int):
-    diagnosis = _diagnosis(diagnosis_id, coach_only=False)
-    if diagnosis.completed_at is None:
-        abort(404)
+    diagnosis = _diagnosis(diagnosis_id, coach_only=False, completed=True)
     plan = services.plan_of(session, diagnosis.cooperative, published_only=True)
     response = make_response(report.diagnosis_report(diagnosis, plan))
     response.mimetype = "application/pdf"
@@ -330,9 +330,7 @@ def report_pdf(diagnosis_id: int):
 @bp.route("/diagnoses/<int:diagnosis_id>/plan", methods=["POST"])
 @allow(*COACHES)
 def propose_plan(diagnosis_id: int):
-    diagnosis = _diagnosis(diagnosis_id)
-    if diagnosis.completed_at is None:
-        abort(404)
+    diagnosis = _diagnosis(diagnosis_id, completed=True)
     made = services.propose_plan(session, diagnosis)
     flash(_("%(num)d actions proposed from the weakest axes.", num=len(made)), "success")
     return redirect(url_for("accompaniment.cooperative", followed_id=diagnosis.cooperative_id)
