@@ -84,15 +84,26 @@ def may_see(session: Session, user, coop: FollowedCooperative) -> bool:
     return may_coach(user, coop) or is_leader(session, coop, user)
 
 
-def cooperatives_for(session: Session, user) -> list[FollowedCooperative]:
+def _visible(query, user):
     """Admins see every cooperative followed; coaches theirs; leaders their own."""
-    query = select(FollowedCooperative).order_by(FollowedCooperative.name)
-    if not is_programme_admin(user):
-        led = select(Leader.cooperative_id).where(Leader.user_id == user.id)
-        query = query.where(
-            or_(FollowedCooperative.coach_id == user.id, FollowedCooperative.id.in_(led))
-        )
-    return list(session.scalars(query))
+    if is_programme_admin(user):
+        return query
+    led = select(Leader.cooperative_id).where(Leader.user_id == user.id)
+    return query.where(
+        or_(FollowedCooperative.coach_id == user.id, FollowedCooperative.id.in_(led))
+    )
+
+
+def cooperatives_for(session: Session, user, limit: int | None = None, offset: int = 0):
+    query = _visible(
+        select(FollowedCooperative).order_by(FollowedCooperative.name, FollowedCooperative.id),
+        user,
+    )
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def count_for(session: Session, user) -> int:
+    return session.scalar(_visible(select(func.count(FollowedCooperative.id)), user))
 
 
 # --- enrolment ------------------------------------------------------------------------------

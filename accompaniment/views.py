@@ -44,6 +44,7 @@ from lms.sectors import SECTORS
 bp = Blueprint("accompaniment", __name__, url_prefix="/accompaniment", template_folder="templates")
 STATIC = Path(__file__).parent / "static"
 COACHES = ("coach", "admin")
+PAGE_SIZE = 50
 
 
 def _user():
@@ -92,12 +93,13 @@ def _refused(error: AccompanimentError, target: str):
 
 def dashboard_card(user):
     """Coaches see their overdue plan actions; leaders their cooperative's plan."""
-    coops = services.cooperatives_for(session, user)
+    coops = services.cooperatives_for(session, user, limit=5)
     if not coops:
         return None
     overdue = services.overdue_actions(session, user) if user.has_any_role(COACHES) else []
-    html = render_template("accompaniment/_card.html", coops=coops[:5], count=len(coops),
-                           overdue=overdue, day=_day)  # fmt: skip
+    html = render_template("accompaniment/_card.html", coops=coops,
+                           count=services.count_for(session, user), overdue=overdue,
+                           day=_day)  # fmt: skip
     return Markup(html)  # noqa: S704 (rendered by Jinja with autoescape)
 
 
@@ -116,9 +118,12 @@ def script():
 @bp.route("/")
 @allow(USER)
 def index():
-    coops = services.cooperatives_for(session, _user())
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    coops = services.cooperatives_for(session, _user(), PAGE_SIZE, (page - 1) * PAGE_SIZE)
     counts = services.session_counts(session, [c.id for c in coops])
-    return render_template("accompaniment/index.html", coops=coops, counts=counts,
+    more = services.count_for(session, _user()) > page * PAGE_SIZE
+    return render_template("accompaniment/index.html", coops=coops, counts=counts, page=page,
+                           more=more,
                            may_enrol=_user().has_any_role(COACHES),
                            programme_admin=services.is_programme_admin(_user()))  # fmt: skip
 

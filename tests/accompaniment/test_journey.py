@@ -258,3 +258,17 @@ def test_a_leader_cannot_act_on_an_unpublished_action_nor_on_another_cooperative
         session = app.extensions["db_session"]()
         assert session.get(PlanAction, action_id).status == "planned"
         app.extensions["db_session"].remove()
+
+
+def test_the_list_of_cooperatives_comes_in_pages(app, people, monkeypatch):
+    from accompaniment import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    admin = english(app)
+    log_in_as(admin, people["admin"])
+    first = admin.get("/accompaniment/").text
+    second = admin.get("/accompaniment/?page=2").text
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    rows = [page.count("<tr><td>") for page in (first, second)]
+    assert rows == [2, 2]
+    assert admin.get("/accompaniment/?page=abc").status_code == 200
