@@ -272,3 +272,33 @@ def test_the_list_of_cooperatives_comes_in_pages(app, people, monkeypatch):
     rows = [page.count("<tr><td>") for page in (first, second)]
     assert rows == [2, 2]
     assert admin.get("/accompaniment/?page=abc").status_code == 200
+
+
+def test_a_cooperative_with_a_marketplace_profile_is_enrolled_from_it(app, people):
+    from market.models import Cooperative, Membership
+
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        profile = Cooperative(name="Coop Argan Tafraout", region="souss-massa", members_count=12,
+                              women_count=9, youth_count=3, year_founded=2022)  # fmt: skip
+        session.add(profile)
+        session.flush()
+        session.add(Membership(cooperative_id=profile.id, user_id=people["stranger"].id,
+                               role="owner"))  # fmt: skip
+        session.commit()
+        market_id = profile.id
+        app.extensions["db_session"].remove()
+    client = english(app)
+    form = {**ENROL, "market_cooperative_id": str(market_id), "name": "", "region": "",
+            "members_count": "", "women_count": "", "youth_count": ""}  # fmt: skip
+    followed_id = enrol(client, people, **form)
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        coop = session.get(FollowedCooperative, followed_id)
+        copied = (coop.name, coop.region, coop.members_count, coop.women_count,
+                  coop.year_registered, coop.market_cooperative_id)  # fmt: skip
+        app.extensions["db_session"].remove()
+    assert copied == ("Coop Argan Tafraout", "souss-massa", 12, 9, 2022, market_id)
+    # the profile's owner leads the followed cooperative: it sees its page
+    log_in_as(client, people["stranger"])
+    assert client.get(f"/accompaniment/cooperatives/{followed_id}").status_code == 200
