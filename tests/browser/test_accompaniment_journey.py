@@ -103,7 +103,7 @@ def test_coach_and_leader_on_a_phone_in_arabic(browser, tmp_path):
         title = first.query_selector("strong").inner_text()
         first.query_selector("form button[type=submit]").click()
         page.wait_for_load_state()
-        assert "منجز" in page.inner_text(".acc-action.acc-done")
+        assert "مكتمل" in page.inner_text(".acc-action.acc-done")
         assert title in page.inner_text(".acc-action.acc-done")
         log_out(page)
 
