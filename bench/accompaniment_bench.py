@@ -35,6 +35,7 @@ from accompaniment.models import (
     PlanAction,
 )
 from lms import create_app, migrations
+from lms.auth import sessions
 from lms.auth.services import create_user
 from lms.regions import REGIONS
 from lms.sectors import SECTORS
@@ -140,11 +141,12 @@ def time_parts(session, runs: int) -> dict[str, list[float]]:
     return timings
 
 
-def time_pages(app, admin_id: str, runs: int) -> dict[str, list[float]]:
+def time_pages(app, admin_id: str, version: int, runs: int) -> dict[str, list[float]]:
     client = app.test_client()
     with client.session_transaction() as cookie:
         cookie["_user_id"] = admin_id
         cookie["_fresh"] = True
+        sessions.stamp(cookie, version)
     urls = {"programme page": "/accompaniment/programme"}
     urls |= {f"CSV {t}": f"/accompaniment/programme?csv={t}"
              for t in ("regions", "sectors", "axes", "actions")}  # fmt: skip
@@ -187,9 +189,9 @@ def main() -> None:
             print(f"filled {args.cooperatives:,} cooperatives, {args.diagnoses:,} diagnoses, "
                   f"{args.sessions:,} sessions in {time.perf_counter() - start:.1f} s")  # fmt: skip
             timings = time_parts(session, args.runs)
-            admin_id = admin.public_id
+            admin_id, version = admin.public_id, admin.session_version
             app.extensions["db_session"].remove()
-            timings |= time_pages(app, admin_id, args.runs)
+            timings |= time_pages(app, admin_id, version, args.runs)
         app.extensions["db_engine"].dispose()
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as pg:
