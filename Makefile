@@ -30,8 +30,9 @@ run: install ## serve the site at http://127.0.0.1:5000 with the courses and dem
 test: install test-programs ## run every test (PostgreSQL too when LMS_TEST_DATABASE_URL is set)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
-test-programs: ## install Chromium, fonts and pdftotext for the browser and PDF tests (root, apt)
+test-programs: ## install Chromium, fonts, pdftotext (apt) and axe-core (npm) for the browser tests
 	@.ci/system-packages
+	@.ci/axe
 
 lint: install ## ruff check and ruff format --check
 	$(VENV)/bin/ruff check .

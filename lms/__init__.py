@@ -6,10 +6,10 @@ import importlib
 from pathlib import Path
 
 from flask import Flask
-from flask_login import current_user
 
 from lms import config, db, i18n, rate_limits, security
 from lms.extensions import csrf
+from lms.layout import layout_context
 from lms.plugins import Registry, load_plugins, registry
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -47,28 +47,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.register(app)
     for name in CORE_FEATURES:
         importlib.import_module(name).init_app(app)
-    app.context_processor(lambda: _layout(app))
+    app.context_processor(lambda: layout_context(app))
     load_plugins(app)
     rate_limits.apply_limits(app)
     i18n.init_app(app, registry(app).translation_dirs)
     return app
-
-
-def _layout(app: Flask) -> dict:
-    def menu():
-        entries = sorted(registry(app).menu, key=lambda entry: entry.order)
-        return [e for e in entries if _menu_visible(e, current_user)]
-
-    def profile_sections():
-        sections = [section(current_user) for section in registry(app).profile_sections]
-        return [section for section in sections if section]
-
-    return {"menu": menu, "profile_sections": profile_sections}
-
-
-def _menu_visible(entry, user) -> bool:
-    if "public" in entry.roles:
-        return True
-    if not user.is_authenticated:
-        return False
-    return "user" in entry.roles or user.has_any_role(entry.roles)

@@ -27,6 +27,21 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class TabEntry:
+    """One destination of the phone's bottom tab bar (and the desktop header row).
+
+    `role` is the one role whose bar shows it: each person sees the bar of their main role
+    (`lms.layout.main_role`), so no bar grows past five entries.
+    """
+
+    endpoint: str
+    label: object  # a short lazy_gettext word: it sits under an icon on a 360-px screen
+    icon: str  # a name from templates/macros/icons.html
+    role: str
+    order: int = 50
+
+
+@dataclass(frozen=True)
 class PathStep:
     """One step of the learning path; `status(user)` says where the user stands on it."""
 
@@ -58,6 +73,7 @@ class ContentLoader:
 @dataclass
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
+    tabs: list[TabEntry] = field(default_factory=list)
     path_steps: list[PathStep] = field(default_factory=list)
     dashboard_cards: list[Callable] = field(default_factory=list)  # (user) -> markup or None
     profile_sections: list[Callable] = field(default_factory=list)  # (user) -> markup or None

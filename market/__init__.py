@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from lms.path import MY_COOP, unlocked_after_course
-from lms.plugins import MenuEntry, PathStep, registry
+from lms.plugins import MenuEntry, PathStep, TabEntry, registry
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +22,10 @@ def init_app(app: Flask) -> None:
     # For the accompaniment plugin: cooperatives' profiles as plain dicts, stable keys.
     reg.provide("market.cooperative_profiles", _cooperative_profiles)
     reg.menu.append(MenuEntry("market.index", _l("Marketplace"), frozenset({"public"}), 50))
+    reg.tabs.extend(
+        TabEntry("market.index", _l("Market"), "store", role, 40)
+        for role in ("anonymous", "learner", "coach")
+    )
     reg.path_steps.append(
         PathStep(
             key="marketplace",

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from lms.bidi import with_names
 from lms.path import START_COOP, course_completed, unlocked_after_course
-from lms.plugins import MenuEntry, PathStep, StepStatus, registry
+from lms.plugins import MenuEntry, PathStep, StepStatus, TabEntry, registry
 
 PREREQUISITE_COURSE = START_COOP
 #: The step is done once a coach has retained one of the learner's projects.
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
             "projects.review_list", _l("Projects to review"), frozenset({"coach", "admin"}), 45
         )
     )
+    reg.tabs.append(TabEntry("projects.review_list", _l("Projects"), "briefcase", "coach", 30))
     reg.path_steps.append(
         PathStep(
             key="project-bank",

@@ -6,9 +6,11 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from lms.admin.views import bp
-from lms.plugins import MenuEntry, registry
+from lms.plugins import MenuEntry, TabEntry, registry
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    registry(app).menu.append(MenuEntry("admin.users", _l("Users"), frozenset({"admin"}), 90))
+    reg = registry(app)
+    reg.menu.append(MenuEntry("admin.users", _l("Users"), frozenset({"admin"}), 90))
+    reg.tabs.append(TabEntry("admin.users", _l("Users"), "users", "admin", 20))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from lms.access import ROLES
 from lms.auth import sessions
 from lms.auth.services import find_by_public_id
 from lms.auth.views import bp
 from lms.db import session
 from lms.extensions import login_manager
+from lms.plugins import TabEntry, registry
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +21,12 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
+    registry(app).tabs.extend(
+        [
+            TabEntry("auth.login", _l("Log in"), "login", "anonymous", 90),
+            *(TabEntry("auth.profile", _l("Me"), "user", role, 90) for role in ROLES),
+        ]
+    )
 
 
 def _load_user(public_id: str):

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.coaching import cli, demo
 from lms.coaching.views import bp, next_steps_section
-from lms.plugins import MenuEntry, registry
+from lms.plugins import MenuEntry, TabEntry, registry
 
 
 def init_app(app: Flask) -> None:
@@ -16,6 +16,12 @@ def init_app(app: Flask) -> None:
     reg = registry(app)
     reg.profile_sections.append(next_steps_section)
     reg.demo_seeders.append(demo.seed_demo)
+    reg.tabs.extend(
+        [
+            TabEntry("coaching.index", _l("Coaching"), "chart", "coach", 20),
+            TabEntry("coaching.programme", _l("Programme"), "chart", "admin", 30),
+        ]
+    )
     reg.menu.extend(
         [
             MenuEntry("coaching.index", _l("Coaching"), frozenset({"coach"}), 30),

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.cohorts import catalog, demo
 from lms.cohorts.views import bp, dashboard_card
-from lms.plugins import MenuEntry, registry
+from lms.plugins import MenuEntry, TabEntry, registry
 
 
 def init_app(app: Flask) -> None:
@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     reg = registry(app)
     reg.dashboard_cards.append(dashboard_card)
     reg.demo_seeders.append(demo.seed_demo)
+    reg.tabs.append(TabEntry("cohorts.index", _l("Cohorts"), "users", "trainer", 20))
     reg.menu.extend(
         [
             MenuEntry("cohorts.index", _l("My cohorts"), frozenset({"trainer", "admin"}), 20),

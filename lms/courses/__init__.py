@@ -15,7 +15,7 @@ from lms.courses.views import bp, course_title
 from lms.db import session
 from lms.i18n import list_text, localised
 from lms.path import PATH_COURSES
-from lms.plugins import MenuEntry, PathStep, StepStatus, registry
+from lms.plugins import MenuEntry, PathStep, StepStatus, TabEntry, registry
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +26,10 @@ def init_app(app: Flask) -> None:
     reg = registry(app)
     reg.provide("courses.completed", _completed)
     reg.menu.append(MenuEntry("courses.catalogue", _l("Courses"), frozenset({"public"}), 20))
+    reg.tabs.extend(
+        TabEntry("courses.catalogue", _l("Courses"), "book", role, 30)
+        for role in ("anonymous", "trainer")
+    )
     for course_id, order, label in PATH_COURSES:
         reg.path_steps.append(
             PathStep(

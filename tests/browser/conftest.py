@@ -92,8 +92,21 @@ def log_in(page, url: str, email: str, password: str) -> None:
     page.wait_for_url("**/dashboard")
 
 
+def open_menu(page) -> None:
+    """The menu button (a <details>, no script) shows the menu, the language buttons in it."""
+    if page.locator("details.menu-box[open]").count() == 0:
+        page.click(".menu-button")
+
+
 def log_out(page) -> None:
+    open_menu(page)
     page.click(".menu form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def choose_language(page, code: str) -> None:
+    open_menu(page)
+    page.click(f".lang-switch button[lang={code}]")
     page.wait_for_load_state()
 
 

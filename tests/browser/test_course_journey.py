@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import PHONE, LiveServer, browser_app, log_in, screenshot
+from tests.browser.conftest import (
+    PHONE,
+    LiveServer,
+    browser_app,
+    choose_language,
+    log_in,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +74,7 @@ def test_learner_passes_a_module_quiz_and_resumes_in_a_fresh_browser(browser, tm
         page.click(SUBMIT)
         page.wait_for_url("**/dashboard")
         if language != "fr":
-            page.click(f"button[lang={language}]")
+            choose_language(page, language)
             page.wait_for_load_state()
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
 

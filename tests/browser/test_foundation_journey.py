@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import LiveServer, browser_app, screenshot
+from tests.browser.conftest import LiveServer, browser_app, choose_language, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_register_login_arabic_logout(phone, tmp_path):
         page.click("form[novalidate] button[type=submit]")
         page.wait_for_url("**/dashboard")
 
-        page.click("button[lang=ar]")
+        choose_language(page, "ar")
         page.wait_for_load_state()
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert "مرحبًا" in page.inner_text("h1")
@@ -55,7 +55,7 @@ def test_pages_work_without_javascript(browser, tmp_path):
     with LiveServer(browser_app(tmp_path)) as live:
         page = context.new_page()
         page.goto(live.url + "/login")
-        page.click("button[lang=en]")
+        choose_language(page, "en")
         assert page.locator("html").get_attribute("lang") == "en"
         assert page.inner_text("h1") == "Log in"
         page.goto(live.url + "/register")

@@ -10,6 +10,7 @@ from lms.plugins import registry
 from tests.browser.conftest import (
     LiveServer,
     browser_app,
+    choose_language,
     log_in,
     log_out,
     make_account,
@@ -161,7 +162,7 @@ def test_from_launched_project_to_delivered_order(browser, tmp_path):
         }
         for language in ("fr", "ar", "en"):
             page.goto(live.url + "/market/")
-            page.click(f"button[lang={language}]")
+            choose_language(page, language)
             page.wait_for_load_state()
             assert page.locator("html").get_attribute("lang") == language
             for name, path in pages.items():
@@ -170,7 +171,7 @@ def test_from_launched_project_to_delivered_order(browser, tmp_path):
                 screenshot(page, f"market-{name}-{language}-360")
         assert page.locator("html").get_attribute("dir") == "ltr"
         page.goto(live.url + "/market/")
-        page.click("button[lang=ar]")
+        choose_language(page, "ar")
         page.wait_for_load_state()
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert "زيت أركان غذائي" in page.inner_text("main")

@@ -1,12 +1,15 @@
-"""The main pages fit a 360-px phone in fr, ar and en, and the Arabic pages mirror."""
+"""Every page fits a 360-px phone in fr, ar and en: no sideways scroll, a header of at most 15 % of
+the screen, targets a thumb can hit, 0 axe-core violations; and the Arabic pages mirror."""
 
 from __future__ import annotations
 
 import pytest
 
 from lms.cli import DEMO_PASSWORD
+from tests.browser import phone_checks
 from tests.browser.conftest import PHONE, LiveServer, browser_app, log_in, screenshot
-from tests.lms.test_pages_quality import seed_site
+from tests.conftest import log_in_as
+from tests.lms.test_pages_quality import ROLES, crawl_targets, seed_site
 
 pytestmark = pytest.mark.browser
 LANGS = ("fr", "ar", "en")
@@ -67,11 +70,6 @@ HEADING_BOX = """() => {
           boxRight: box.right - parseFloat(style.paddingRight)};
 }"""
 
-WIDEST = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5
-               || e.getBoundingClientRect().left < -0.5)
-  .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')).slice(0, 6)"""
-
 
 def test_main_pages_fit_a_phone_and_mirror_in_arabic(browser, tmp_path):
     app = browser_app(tmp_path)
@@ -91,10 +89,9 @@ def test_main_pages_fit_a_phone_and_mirror_in_arabic(browser, tmp_path):
                     if response.status != 200:
                         problems.append(f"{where}: status {response.status}")
                         continue
-                    width = page.evaluate("document.documentElement.scrollWidth")
-                    if width > PHONE["width"]:
+                    if too_wide := phone_checks.overflow(page):
                         screenshot(page, f"overflow-{name}-{lang}")
-                        problems.append(f"{where}: {width}px wide: {page.evaluate(WIDEST)}")
+                        problems.extend(f"{where}: {problem}" for problem in too_wide)
                     heading = page.evaluate(HEADING_BOX)
                     if lang == "ar":
                         # right-to-left: the heading's first line starts at the right edge
@@ -109,3 +106,57 @@ def test_main_pages_fit_a_phone_and_mirror_in_arabic(browser, tmp_path):
             context.close()
     assert problems == [], "\n".join(problems)
     assert len(mirrored) == sum(len(pages) for pages in _pages(site["ids"]).values())
+
+
+def pages_by_role(app, site) -> dict[str, list[str]]:
+    """Every HTML page of the site, each under the first role that may open it (anonymous first)."""
+    targets, _skipped = crawl_targets(app, site["ids"])
+    client = app.test_client()
+    found: dict[str, list[str]] = {who: [] for who in ROLES}
+    for _endpoint, url in targets:
+        for who in ROLES:
+            log_in_as(client, site["people"].get(who))
+            response = client.get(url)
+            if response.status_code == 200 and response.mimetype == "text/html":
+                found[who].append(url)
+                break
+    return found
+
+
+def walk_every_page(browser, tmp_path, checks, **context_options):
+    """Runs `checks` (page -> problems) on every page, as its role, in fr, ar and en at 360 px."""
+    app = browser_app(tmp_path)
+    site = seed_site(app)
+    problems, visited = [], 0
+    with LiveServer(app) as live:
+        for who, urls in pages_by_role(app, site).items():
+            context = browser.new_context(viewport=PHONE, locale="fr-FR", **context_options)
+            page = context.new_page()
+            if who != "anonymous":
+                log_in(page, live.url, f"{who}@example.org", DEMO_PASSWORD)
+            for lang in LANGS:
+                context.add_cookies([{"name": "lang", "value": lang, "url": live.url}])
+                for url in urls:
+                    page.goto(live.url + url)
+                    visited += 1
+                    for check in checks:
+                        problems.extend(f"{url} [{who}, {lang}]: {p}" for p in check(page))
+            context.close()
+    return problems, visited
+
+
+def test_every_page_has_a_short_header_and_thumb_sized_targets(browser, tmp_path):
+    checks = (phone_checks.overflow, phone_checks.header_height, phone_checks.small_targets)
+    problems, visited = walk_every_page(browser, tmp_path, checks)
+    assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
+    assert visited > 150  # the walk really reached the pages, in three languages
+
+
+@pytest.mark.needs("axe")
+def test_every_page_has_no_axe_violations(browser, tmp_path):
+    # axe is injected as a script: the test's browser lets it past the page's strict CSP
+    problems, visited = walk_every_page(
+        browser, tmp_path, (phone_checks.axe_violations,), bypass_csp=True
+    )
+    assert problems == [], f"{len(problems)} problems:\n" + "\n".join(problems)
+    assert visited > 150

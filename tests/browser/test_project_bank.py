@@ -7,6 +7,7 @@ import pytest
 from tests.browser.conftest import (
     LiveServer,
     browser_app,
+    choose_language,
     log_in,
     log_out,
     make_account,
@@ -92,7 +93,7 @@ def test_from_a_new_project_to_the_showcase(browser, tmp_path):
         assert "Hajar" not in page.inner_text("main")
         for language in ("fr", "ar", "en"):
             page.goto(live.url + "/projects/showcase")
-            page.click(f"button[lang={language}]")
+            choose_language(page, language)
             page.wait_for_load_state()
             assert page.locator("html").get_attribute("lang") == language
             width = page.evaluate("document.documentElement.scrollWidth")
@@ -102,7 +103,7 @@ def test_from_a_new_project_to_the_showcase(browser, tmp_path):
         log_in(page, live.url, "hajar@example.org", PASSWORD)
         for language in ("ar", "en"):
             page.goto(live.url + "/projects/new")
-            page.click(f"button[lang={language}]")
+            choose_language(page, language)
             page.wait_for_load_state()
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 360, f"project form overflows the phone screen in {language}"
