@@ -587,3 +587,24 @@ def answer_question(
         status = _quiz_scored(session, user, course, module, attempt.raw, total, attempt.passed,
                               attempt.id, language, registration)  # fmt: skip
     return quiz.Outcome(attempt, question, given=given, total=total, status=status)
+
+
+def practise_question(session: Session, user, course: Course, module: Module, registration: str,
+                      attempt_id: str, question_id: str, fields) -> quiz.Outcome:  # fmt: skip
+    """A second try at a question the live attempt has already answered: checked and shown, never
+    stored nor recorded, so the first answer stays the graded one. A question not answered yet
+    cannot be practised (that would be a free look before the graded answer)."""
+    questions = quiz.questions_of(module.quiz)
+    total = len(questions)
+    row = _live_attempt_row(session, user, course, module, registration)
+    if row is None or row.public_id != attempt_id:
+        return quiz.Outcome(None, over=True, total=total)
+    attempt = _attempt_of(row)
+    question = questions.get(question_id)
+    if question is None or question_id not in attempt.answers:
+        return quiz.Outcome(attempt, total=total)
+    try:
+        given = quiz.Answer(*quiz.read_answer(question, fields))
+    except quiz.AnswerError as exc:
+        return quiz.Outcome(attempt, question, error=str(exc), total=total)
+    return quiz.Outcome(attempt, question, given=given, total=total)

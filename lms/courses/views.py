@@ -103,9 +103,19 @@ def neighbours(course, module, step) -> tuple[str, str, int, int]:
     return previous, following, index + 1, len(steps)
 
 
+def next_module(course, module, step):
+    """The module "next" leads into from this step: None inside a module and after the last."""
+    modules = list(course.modules)
+    position = modules.index(module)
+    if steps_of(module)[-1] != step or position == len(modules) - 1:
+        return None
+    return modules[position + 1]
+
+
 def _player(template: str, course, module, step, status: int = 200, progress=None, **context):
     """A player screen; `progress` is the learner's course status when the request has it."""
     previous, following, position, count = neighbours(course, module, step)
+    context.setdefault("next_module", next_module(course, module, step))
     progress = progress or services.course_status(session, current_user, course.id)
     html = render_template(
         template,
@@ -173,12 +183,15 @@ def launch(course_id):
 def _resume_url(course) -> str:
     place = services.bookmark(session, current_user, course) or {}
     module = services.find_module(course, place.get("module", ""))
-    if module is not None:
-        if place.get("page") in {p.id for p in module.pages}:
-            return step_url(course, module, ("page", place["page"]))
-        if place.get("step") in ("quiz", "activity"):
-            return step_url(course, module, (place["step"], None))
+    if module is not None and place.get("page") in {p.id for p in module.pages}:
+        return step_url(course, module, ("page", place["page"]))
     status = services.course_status(session, current_user, course.id)
+    if module is not None and place.get("step") in ("quiz", "activity"):
+        module_status = status.module(module.id)
+        if place["step"] == "quiz" and module_status and module_status.quiz_passed:
+            # a passed quiz is behind the learner: "continue" means what comes after it
+            return neighbours(course, module, ("quiz", None))[1]
+        return step_url(course, module, (place["step"], None))
     for module, module_status in zip(course.modules, status.modules, strict=True):
         for page in module.pages:
             if page.id not in module_status.seen_ids:
@@ -250,6 +263,11 @@ def quiz(course_id, module_id):
                            {"module": module.id, "step": "quiz"})  # fmt: skip
     attempt = services.quiz_attempt(session, current_user, course, module, registration)
     questions = quizzes.questions_of(module.quiz)
+    again = request.args.get("again", "")
+    if attempt and again in attempt.answers and again in questions:
+        # a wrong answer's second try: the same question, sent to the practice route
+        return _quiz_screen(course, module, attempt, "question", question=questions[again],
+                            practice=True)  # fmt: skip
     screen, question = attempt.screen(questions) if attempt else ("intro", None)
     return _quiz_screen(course, module, attempt, screen, question=question)
 
@@ -303,6 +321,28 @@ def quiz_answer(course_id, module_id):
         return redirect(url_for("courses.quiz", course_id=course.id, module_id=module.id))
     return _quiz_screen(course, module, outcome.attempt, "feedback", progress=outcome.status,
                         question=outcome.question, given=outcome.given)  # fmt: skip
+
+
+@bp.route("/courses/<course_id>/modules/<module_id>/quiz/practice", methods=["POST"])
+@allow(USER)
+def quiz_practice(course_id, module_id):
+    course, module, locked, registration = _quiz_entry(course_id, module_id)
+    if locked:
+        return locked
+    form = request.form
+    outcome = services.practise_question(session, current_user, course, module, registration,
+                                         form.get("attempt", ""), form.get("question", ""),
+                                         form)  # fmt: skip
+    if outcome.over:
+        flash(_("This quiz attempt is over. Here is where you are now."), "info")
+    if outcome.error:
+        return _quiz_screen(course, module, outcome.attempt, "question", status=422,
+                            question=outcome.question, error=outcome.error,
+                            practice=True)  # fmt: skip
+    if outcome.given is None:
+        return redirect(url_for("courses.quiz", course_id=course.id, module_id=module.id))
+    return _quiz_screen(course, module, outcome.attempt, "feedback", question=outcome.question,
+                        given=outcome.given, practice=True)  # fmt: skip
 
 
 # --- activity -------------------------------------------------------------------------------
