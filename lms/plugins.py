@@ -50,6 +50,7 @@ class PathStep:
     endpoint: str
     order: int
     status: Callable  # (user) -> StepStatus
+    icon: str = "book"  # a name from templates/macros/icons.html
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
             label=_l("Marketplace"),
             endpoint="market.index",
             order=50,
+            icon="store",
             status=lambda user: unlocked_after_course(
                 user,
                 MY_COOP,

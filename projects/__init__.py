@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
             endpoint="projects.index",
             order=30,
             status=path_status,
+            icon="briefcase",
         )
     )
     reg.dashboard_cards.append(dashboard_card)

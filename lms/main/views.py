@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from lms.access import PUBLIC, USER, allow
 from lms.config import LANGUAGES
 from lms.db import session
+from lms.layout import main_role
 from lms.plugins import registry
 from lms.security import safe_next
 
@@ -39,6 +40,8 @@ def dashboard():
         "main/dashboard.html",
         steps=path_steps(current_user),
         cards=[card for card in cards if card],
+        # staff open on their work; the learning path is a learner's
+        learner=main_role(current_user) == "learner",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import LiveServer, browser_app, choose_language, screenshot
+from tests.browser.conftest import LiveServer, browser_app, choose_language, log_out, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_register_login_arabic_logout(phone, tmp_path):
         page.wait_for_url("**/dashboard")
         assert "Zineb" in page.inner_text("h1")
 
-        page.click("text=Se déconnecter")
+        log_out(page)
         page.wait_for_url(live.url + "/")
         page.goto(live.url + "/login")
         page.fill("#email", "zineb@example.org")

@@ -308,7 +308,7 @@ def test_the_learning_path_and_dashboard_follow_the_projects(client, auth, holde
         "S&#39;ouvre quand vous avez terminé" in path or "S'ouvre quand vous avez terminé" in path
     )
     assert "Banque de projets" not in client.get("/dashboard").get_data(as_text=True).split(
-        "</ol>")[-1]  # fmt: skip
+        'id="main"')[-1]  # fmt: skip
 
     auth.login(holder)
     dashboard = client.get("/dashboard").get_data(as_text=True)
