@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from lms.coaching import cli, demo
-from lms.coaching.views import bp, next_steps_section
+from lms.coaching.views import bp, next_steps_section, programme_card
 from lms.plugins import MenuEntry, TabEntry, registry
 
 
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli.coaching_tallies_command)
     reg = registry(app)
     reg.profile_sections.append(next_steps_section)
+    reg.dashboard_cards.insert(0, programme_card)  # an admin's home starts with the figures
     reg.demo_seeders.append(demo.seed_demo)
     reg.tabs.extend(
         [

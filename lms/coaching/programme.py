@@ -42,6 +42,19 @@ def learners(session: Session) -> list[User]:
     )
 
 
+def totals(session: Session) -> dict:
+    """The programme in four figures, for the admin's home: learners, women, certified, coaching."""
+    regions = by_region(session)
+    learners_count = sum(r["learners"] for r in regions)
+    women = sum(round(r["women_share"] * r["learners"]) for r in regions)
+    return {
+        "learners": learners_count,
+        "women_share": _share(women, learners_count),
+        "certified": sum(r["certified"] for r in regions),
+        "coaching_sessions": sum(r["coaching_sessions"] for r in regions),
+    }
+
+
 def by_region(session: Session) -> list[dict]:
     people = learners(session)
     regions: dict = defaultdict(list)

@@ -349,6 +349,17 @@ def sessions_csv():
     return csv_response("coaching-sessions.csv", header, rows)
 
 
+def programme_card(user):
+    """An admin's home opens on the programme's figures, with the way to the full tables."""
+    if not (user.is_authenticated and user.has_role("admin")):
+        return None
+    figures = programme_figures.totals(session)
+    # the template's output is already escaped HTML: mark it safe for the dashboard
+    return Markup(  # noqa: S704
+        render_template("coaching/_programme_card.html", figures=figures, percent=format_percent)
+    )
+
+
 def next_steps_section(user):
     """On the learner's profile: the next steps their coaches wrote (never the notes)."""
     if not user.is_authenticated:
