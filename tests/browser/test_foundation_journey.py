@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import LiveServer, browser_app, choose_language, log_out, screenshot
+from tests.browser.conftest import (
+    LiveServer,
+    browser_app,
+    choose_language,
+    log_out,
+    open_menu,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +51,7 @@ def test_register_login_arabic_logout(phone, tmp_path):
         assert box["x"] + box["width"] > 360 - 40
         screenshot(page, "dashboard-ar-360")
 
+        open_menu(page)
         page.click("text=تسجيل الخروج")
         page.wait_for_url(live.url + "/")
         page.goto(live.url + "/dashboard")
