@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 LMS := $(VENV)/bin/lms
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test test-programs lint format install translations clean
+.PHONY: help run test test-programs lint format install translations screens clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -41,6 +41,9 @@ lint: install ## ruff check and ruff format --check
 format: install ## format the code and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+screens: install test-programs ## retake the pictures in docs/screens/ (Chromium, demo data)
+	$(PY) -m tests.browser.screens
 
 translations: install ## extract new strings into the .po files
 	$(PY) -m lms.i18n update

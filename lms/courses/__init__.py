@@ -81,6 +81,8 @@ def step_status(user, course_id: str) -> StepStatus:
 
 def current_course_card(user):
     """Dashboard card: the course the learner worked on last, with a continue button."""
+    if not user.has_role("learner"):  # an admin's home is the programme, not a course
+        return None
     row = session.scalars(
         select(CourseProgress)
         .where(CourseProgress.user_id == user.id)
