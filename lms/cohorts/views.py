@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -286,8 +287,11 @@ def attendance(cohort_id: int, session_id: int):
             present = {int(v) for v in request.form.getlist("present")}
         except ValueError:
             abort(400)
+        if request.form.get("everyone"):  # one tap for a full room, then untick who is away
+            present = {member.user_id for member in cohort.members}
         count = services.take_attendance(session, meeting, present, current_user)
-        flash(_("Attendance saved: %(count)d present.", count=count), "success")
+        flash(ngettext("Attendance saved: %(num)d present.", "Attendance saved: %(num)d present.",
+                       count), "success")  # fmt: skip
         return redirect(url_for("cohorts.attendance", cohort_id=cohort.id, session_id=meeting.id))
     if form.is_submitted():
         abort(400)

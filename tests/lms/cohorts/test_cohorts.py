@@ -211,3 +211,23 @@ def test_seed_demo_accredits_the_demo_trainer_and_makes_a_cohort_once(app, runne
         }
         cohorts = db.query(Cohort).filter_by(trainer_id=trainer.id).all()
         assert len(cohorts) == 1 and len(cohorts[0].members) == 1
+
+
+def test_everyone_is_here_marks_the_whole_cohort_in_one_tap(client, make_user, app):
+    trainer = make_user("trainer")
+    learners = [make_user("learner") for _ in range(3)]
+    cohort_id, code = create_cohort(client, trainer)
+    for learner in learners:
+        join(client, learner, code)
+    login(client, trainer)
+    client.set_cookie("lang", "en")
+    attendance_url = client.post(
+        f"/cohorts/{cohort_id}/sessions",
+        data={"held_on": "2026-11-06", "module": "think-coop/what-is-a-cooperative"},
+    ).headers["Location"]
+    assert "Everyone is here" in client.get(attendance_url).text
+    before = verbs(app).count(VERBS["attended"][0])
+    response = client.post(attendance_url, data={"everyone": "1"}, follow_redirects=True)
+    assert "Attendance saved: 3 present." in response.text
+    assert response.text.count("checked") == 3
+    assert verbs(app).count(VERBS["attended"][0]) == before + 3
