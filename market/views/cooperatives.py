@@ -61,9 +61,13 @@ def mine():
          services.cooperative_made_from(session, services.project_key(project)))
         for project in services.launched_projects(me)
     ]  # fmt: skip
+    cooperatives = services.cooperatives_of(session, me)
+    # what buyers asked the user's cooperatives: the first thing a seller comes here for
+    incoming = [o for coop in cooperatives for o in services.orders_of_cooperative(session, coop)]
     return render_template(
         "market/mine.html",
-        cooperatives=services.cooperatives_of(session, me),
+        cooperatives=cooperatives,
+        incoming=incoming,
         projects=projects,
         orders=services.orders_of_buyer(session, me),
         may_create=services.may_create_cooperative(me),
