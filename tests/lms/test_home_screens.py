@@ -47,7 +47,7 @@ def test_an_admin_lands_on_the_programme_figures_not_a_learning_path(english, au
     auth.login(make_user("admin"))
     html = english.get("/dashboard").text
     assert "The programme today" in html and "Your next step" not in html
-    figures = html.split('class="figures"')[1].split("</ul>")[0]
+    figures = html.split('class="home-figures"')[1].split("</ul>")[0]
     assert re.search(r"<strong>\d+</strong> learners", figures)
     assert 'href="/programme"' in html
 
