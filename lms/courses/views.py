@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.access import PUBLIC, USER, allow
@@ -436,4 +437,11 @@ def _names():
     kinds = {"group": _("Group exercise"), "reflection": _("Reflection"),
              "case-study": _("Case study")}  # fmt: skip
     return {"level_name": lambda code: levels.get(code, code),
-            "activity_kind": lambda code: kinds.get(code, code)}  # fmt: skip
+            "activity_kind": lambda code: kinds.get(code, code),
+            "course_duration": course_duration}  # fmt: skip
+
+
+def course_duration(minutes: int) -> str:
+    """A course's length in whole hours, in the reader's plural ("6 ساعات", never "6 ساعة")."""
+    hours = max(1, round(minutes / 60))
+    return ngettext("about %(num)d hour", "about %(num)d hours", hours)
