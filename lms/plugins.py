@@ -78,6 +78,8 @@ class Registry:
     path_steps: list[PathStep] = field(default_factory=list)
     dashboard_cards: list[Callable] = field(default_factory=list)  # (user) -> markup or None
     profile_sections: list[Callable] = field(default_factory=list)  # (user) -> markup or None
+    #: the home page's figures, each (session) -> (count, label for that count) or None
+    home_figures: list[Callable] = field(default_factory=list)
     #: `lms seed-demo` runs these in registration order, so a feature's demo data can stand on
     #: that of the features registered before it: (session) -> a line to print, or ""
     demo_seeders: list[Callable] = field(default_factory=list)

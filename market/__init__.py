@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from lms.path import MY_COOP, unlocked_after_course
 from lms.plugins import MenuEntry, PathStep, TabEntry, registry
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(market_cli)
     reg = registry(app)
     reg.dashboard_cards.append(dashboard_card)
+    reg.home_figures.append(_cooperatives_figure)
     reg.demo_seeders.append(demo.seed_demo)
     # For the accompaniment plugin: cooperatives' profiles as plain dicts, stable keys.
     reg.provide("market.cooperative_profiles", _cooperative_profiles)
@@ -49,3 +51,12 @@ def _cooperative_profiles() -> list[dict]:
     from market.services import cooperative_profiles
 
     return cooperative_profiles(session)
+
+
+def _cooperatives_figure(db):
+    from sqlalchemy import func, select
+
+    from market.models import Cooperative
+
+    count = db.scalar(select(func.count(Cooperative.id)))
+    return count, ngettext("cooperative", "cooperatives", count)

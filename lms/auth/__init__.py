@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from lms.access import ROLES
 from lms.auth import sessions
-from lms.auth.services import find_by_public_id
+from lms.auth.services import count_learners, find_by_public_id
 from lms.auth.views import bp
 from lms.db import session
 from lms.extensions import login_manager
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
+    registry(app).home_figures.append(_learners_figure)
     registry(app).tabs.extend(
         [
             TabEntry("auth.login", _l("Log in"), "login", "anonymous", 90),
@@ -33,3 +35,8 @@ def _load_user(public_id: str):
     user = find_by_public_id(session, public_id)
     # A session ended by logout, a new password or deactivation, or too old: anonymous.
     return user if user is not None and sessions.is_current(user) else None
+
+
+def _learners_figure(db):
+    count = count_learners(db)
+    return count, ngettext("learner", "learners", count)

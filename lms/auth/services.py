@@ -141,3 +141,12 @@ def search_users(session: Session, text: str = "", role: str | None = None, limi
     if role:
         query = query.where(User.role_rows.any(UserRole.role == role))
     return session.scalars(query).all()
+
+
+def count_learners(session: Session) -> int:
+    """Active accounts holding the learner role: the first figure on the home page."""
+    return session.scalar(
+        select(func.count(User.id))
+        .join(UserRole)
+        .where(UserRole.role == "learner", User.active.is_(True))
+    )

@@ -23,7 +23,8 @@ LANG_COOKIE_AGE = 365 * 24 * 3600
 @bp.route("/")
 @allow(PUBLIC)
 def home():
-    return render_template("main/home.html")
+    figures = [figure(session) for figure in registry().home_figures]
+    return render_template("main/home.html", figures=[f for f in figures if f])
 
 
 def path_steps(user) -> list[tuple]:

@@ -72,3 +72,17 @@ def test_a_visitor_has_tabs_and_the_language_choice_sits_in_the_menu(english):
     menu = html.split('<details class="menu-box">')[1].split("</details>")[0]
     assert 'name="lang" value="ar"' in menu  # the switch is in the menu, not in the bar
     assert html.count('name="lang" value="ar"') == 1
+
+
+def test_the_home_page_says_who_it_is_for_and_counts_what_it_has_done(english, make_user):
+    def figures():
+        html = english.get("/").text
+        block = html.split('aria-labelledby="figures-title"')[1].split("</ul>")[0]
+        found = re.findall(r"<strong>(\d+)</strong> (\w+)", block)
+        return {label.rstrip("s"): int(count) for count, label in found}, html
+
+    before, html = figures()
+    assert set(before) == {"learner", "certificate", "cooperative"}
+    assert "Who it is for, who runs it" in html
+    make_user("learner")
+    assert figures()[0]["learner"] == before["learner"] + 1
