@@ -105,8 +105,10 @@ def seed_demo():
     for email, name, roles, gender, birth_year, region in DEMO_ACCOUNTS:
         user = find_by_email(session, email)
         if user is None:
+            # each its own language: one switching on a shared phone leaves the others' alone
             create(session, email, DEMO_PASSWORD, display_name=name, roles=roles,
-                   gender=gender, birth_year=birth_year, region=region)  # fmt: skip
+                   gender=gender, birth_year=birth_year, region=region,
+                   preferred_language="fr")  # fmt: skip
         else:
             for role in roles:
                 grant_role(user, role)
