@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from lms import compression
-from lms.courses import cli, services
+from lms.courses import cli, demo, services
 from lms.courses.models import CourseProgress
 from lms.courses.views import bp, course_title
 from lms.db import session
@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
             )
         )
     reg.dashboard_cards.append(current_course_card)
+    reg.demo_seeders.append(demo.seed_demo)
 
 
 class CourseLabel:

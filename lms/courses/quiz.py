@@ -209,3 +209,21 @@ class Outcome:
     @property
     def score(self) -> int | None:
         return self.attempt.raw if self.attempt else None
+
+
+def right_answer(question: dict) -> dict:
+    """The form fields of the right answer to `question` (what read_answer accepts as right):
+    the demo learner answers with it, through the same service a learner's form goes to."""
+    kind = question["type"]
+    if kind == "single":
+        return {"answer": next(c["id"] for c in question["choices"] if c["correct"])}
+    if kind == "multiple":
+        return {"answer": [c["id"] for c in question["choices"] if c["correct"]]}
+    if kind == "truefalse":
+        return {"answer": "true" if question["answer"] else "false"}
+    if kind == "ordering":
+        ids = [item["id"] for item in question["items"]]
+        return {f"position-{item}": str(place) for place, item in enumerate(ids, start=1)}
+    if kind == "matching":
+        return {f"match-{pair['id']}": pair["id"] for pair in question["pairs"]}
+    return {"answer": str(question["answer"])}
