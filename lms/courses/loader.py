@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lms.config import LANGUAGES
+from lms.courses import teaching_rules
 from lms.courses.models import Course, CourseAsset, Module, Page
 from lms.markdown import render_markdown
 from lms.plugins import registry
@@ -191,6 +192,7 @@ def read_content(root: Path, known_course_ids: set[str] = frozenset()) -> tuple[
         return [], [Fault(root, 1, "no such folder")]
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     courses = [course for folder in folders if (course := _read_course(folder, faults))]
+    _check_glossary(root, folders, faults)
     ids = {c.data["id"] for c in courses} | set(known_course_ids)
     for course in courses:
         toml = course.data["_toml"]
@@ -206,6 +208,39 @@ def read_content(root: Path, known_course_ids: set[str] = frozenset()) -> tuple[
     if not courses and not faults:
         faults.append(Fault(root, 1, "no course folder (with a course.toml) found"))
     return courses, faults
+
+
+def _check_glossary(root: Path, folders: list[Path], faults: list[Fault]) -> None:
+    """Every avoided term of `root/glossary/` is a fault wherever a course uses it."""
+
+    def fault(path: Path, line: int, problem: str) -> None:
+        faults.append(Fault(path, line, problem))
+
+    glossary = teaching_rules.read_glossary(root, LANGUAGES, fault)
+    if glossary is None:
+        return
+    for folder in folders:
+        if not (folder / "course.toml").exists():
+            continue
+        for path, lang in teaching_rules.course_text_files(folder):
+            for line, problem in glossary.faults_in(path, lang):
+                fault(path, line, problem)
+
+
+def _page_limits(check: Checker, data: dict) -> teaching_rules.PageLimits | None:
+    """`[page_limits]` of course.toml: words and paragraphs a page may hold (optional)."""
+    table = data.get("page_limits")
+    if table is None:
+        return None
+    start = check.toml.line_of("page_limits")
+    if not isinstance(table, dict):
+        check.fault(start, "page_limits: must be a table with max_words and max_paragraphs")
+        return None
+    words = check.number(table, "max_words", int, 10, 1000, start=start)
+    paragraphs = check.number(table, "max_paragraphs", int, 1, 100, start=start)
+    if words is None or paragraphs is None:
+        return None
+    return teaching_rules.PageLimits(words, paragraphs)
 
 
 def _read_course(folder: Path, faults: list[Fault]) -> ParsedCourse | None:
@@ -240,6 +275,7 @@ def _read_course(folder: Path, faults: list[Fault]) -> ParsedCourse | None:
     parsed = ParsedCourse(
         data={
             "_toml": toml,
+            "_page_limits": _page_limits(check, data),
             "id": course_id,
             "version": check.number(data, "version", int, 1) or 1,
             "level": level,
@@ -335,6 +371,9 @@ def _read_page(module_dir, page_id, course, module_toml, faults) -> dict | None:
         page["markdown"][lang] = body
         page["files"][lang] = path
         _check_links(path, lines, module_dir, faults)
+        limits = course.data["_page_limits"]
+        for line, problem in teaching_rules.page_faults(lines[first + 1 :], first + 2, limits):
+            faults.append(Fault(path, line, problem))
         for suffix in AUDIO_SUFFIXES:
             if (module_dir / f"{page_id}.{lang}{suffix}").exists():
                 page["audio"][lang] = f"{module_dir.name}/{page_id}.{lang}{suffix}"
@@ -388,6 +427,8 @@ def _read_quiz(path: Path, faults: list[Fault]) -> dict:
                         f"{checked_question['id']!r}")  # fmt: skip
         seen.add(checked_question["id"])
         checked.append(checked_question)
+    if problem := teaching_rules.scenario_fault(checked):
+        check.fault(1, problem)
     return {"pass_mark": pass_mark, "questions": checked}
 
 
@@ -410,6 +451,11 @@ def _check_question(check: Checker, question: dict, start: int) -> dict | None:
             question, "feedback_incorrect", LANGUAGES, start, f"{label} feedback_incorrect"
         ),  # fmt: skip
     }
+    if "scenario" in question:
+        if not isinstance(question["scenario"], bool):
+            check.fault(toml.line_of("scenario", start), f"{label}: scenario must be true or "
+                        "false")  # fmt: skip
+        result["scenario"] = question["scenario"] is True
     if kind not in QUESTION_TYPES:
         check.fault(toml.line_of("type", start), f"{label}: unknown question type {kind!r} "
                     f"(use {', '.join(QUESTION_TYPES)})")  # fmt: skip

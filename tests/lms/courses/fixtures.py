@@ -60,6 +60,7 @@ ar = "ملخص الوحدة"
 
 QUIZ_TOML = f"""[[questions]]
 id = "owner"
+scenario = true
 type = "single"
 prompt = {t("Who owns it?")}
 feedback_correct = {t("Right")}
@@ -71,6 +72,7 @@ choices = [
 
 [[questions]]
 id = "why"
+scenario = true
 type = "multiple"
 prompt = {t("Why?")}
 feedback_correct = {t("Right")}
@@ -115,6 +117,7 @@ pairs = [
 
 [[questions]]
 id = "capital"
+scenario = true
 type = "numeric"
 answer = 1000
 tolerance = 0

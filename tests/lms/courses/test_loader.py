@@ -269,6 +269,30 @@ FAULTS = [
         None,
         "duplicate module id 'start'",
     ),
+    (
+        "page without a picture",
+        "01-start/02-second.ar.md",
+        "![A circle ar](images/circle.svg)\n",
+        "",
+        "# 01-start 02-second ar",
+        "the page has no picture",
+    ),
+    (
+        "quiz of recall questions",
+        "02-next/quiz.toml",
+        "scenario = true\n",
+        "",
+        "[[questions]]",
+        "only 2 of 6 questions are scenarios (scenario = true)",
+    ),
+    (
+        "scenario mark that is not true or false",
+        "01-start/quiz.toml",
+        "scenario = true",
+        'scenario = "yes"',
+        'scenario = "yes"',
+        "question 'owner': scenario must be true or false",
+    ),
 ]
 
 
@@ -346,3 +370,116 @@ def test_the_real_content_loads(app, runner):
         ]
     real = ["think-coop", "start-coop", "my-coop"]
     assert [i for i in ids if i in real] == real
+
+
+LIMITS = "\n[page_limits]\nmax_words = 20\nmax_paragraphs = 2\n"
+
+
+def test_a_page_over_the_course_word_limit_fails_at_the_line_that_crosses_it(runner, tmp_path):
+    folder = write_course(tmp_path, "broken")
+    (folder / "course.toml").write_text(
+        (folder / "course.toml").read_text(encoding="utf-8") + LIMITS, encoding="utf-8"
+    )
+    page = folder / "01-start" / "01-first.fr.md"
+    replace_in(
+        page,
+        "Some text in fr.",
+        "Fatima presse l'argan seule, chaque soir.\n"
+        "Elle vend son huile au souk de Taroudant.\n"
+        "L'intermédiaire paie très peu, alors elle reste pauvre.",
+    )
+    output = faults_of(runner, tmp_path)
+    assert f"{page}:{line_of(page, 'intermédiaire')}: the page passes 20 words here" in output
+    # the other pages are short enough: only this one is named
+    assert output.count("passes 20 words") == 1
+
+
+def test_a_page_with_more_paragraphs_than_the_limit_fails_at_the_extra_paragraph(runner, tmp_path):
+    folder = write_course(tmp_path, "broken")
+    (folder / "course.toml").write_text(
+        (folder / "course.toml").read_text(encoding="utf-8") + LIMITS, encoding="utf-8"
+    )
+    page = folder / "02-next" / "02-second.en.md"
+    # a heading is no paragraph and a list is one; the third block of text is one too many
+    replace_in(page, "Some text in en.", "One.\n\n## Two\n\n- a\n- b\n\nThree.")
+    output = faults_of(runner, tmp_path)
+    assert f"{page}:{line_of(page, 'Three.')}: paragraph 3: a page has at most 2" in output
+
+
+def test_page_limits_must_be_numbers(runner, tmp_path):
+    folder = write_course(tmp_path, "broken")
+    course = folder / "course.toml"
+    course.write_text(
+        course.read_text(encoding="utf-8") + LIMITS.replace("= 20", '= "short"'),
+        encoding="utf-8",
+    )
+    output = faults_of(runner, tmp_path)
+    assert f"{course}:{line_of(course, 'max_words')}: max_words: must be a number" in output
+
+
+GLOSSARY = {
+    "en": """[[terms]]
+term = "statutes"
+meaning = "The founding text of the cooperative."
+avoid = ["by-laws", "bylaws"]
+""",
+    "fr": """[[terms]]
+term = "statuts"
+meaning = "Le texte fondateur."
+""",
+    "ar": """[[terms]]
+term = "القانون رقم 112.12"
+meaning = "قانون التعاونيات."
+avoid = ["قانون 112-12"]
+""",
+}
+
+
+def write_glossary(root, langs=("fr", "en", "ar")):
+    (root / "glossary").mkdir()
+    for lang in langs:
+        (root / "glossary" / f"{lang}.toml").write_text(GLOSSARY[lang], encoding="utf-8")
+
+
+def test_a_term_the_glossary_says_to_avoid_fails_the_load_with_file_and_line(app, runner, tmp_path):
+    folder = write_course(tmp_path, "broken")
+    write_glossary(tmp_path)
+    courses_before = count(app, Course)
+    page = folder / "01-start" / "01-first.en.md"
+    replace_in(page, "Some text in en.", "Read the\nBy-laws together.")
+    arabic = folder / "02-next" / "02-second.ar.md"
+    replace_in(arabic, "Some text in ar.", "تطبّق التعاونية قانون 112-12.")
+    quiz = folder / "02-next" / "quiz.toml"
+    replace_in(
+        quiz,
+        '{ fr = "Who owns it? (fr)", en = "Who owns it?"',
+        '{ fr = "Who owns it? (fr)", en = "Who wrote the bylaws?"',
+    )
+    output = faults_of(runner, tmp_path)
+    assert (
+        f"{page}:{line_of(page, 'By-laws')}: 'by-laws' is on the en glossary's avoid list: "
+        "write 'statutes'"
+    ) in output
+    assert f"{arabic}:{line_of(arabic, '112-12')}: 'قانون 112-12' is on the ar glossary" in output
+    assert f"{quiz}:{line_of(quiz, 'bylaws')}: 'bylaws' is on the en glossary" in output
+    assert count(app, Course) == courses_before
+
+
+def test_the_glossary_matches_whole_words_and_only_the_page_language(runner, tmp_path):
+    folder = write_course(tmp_path, "fine")
+    write_glossary(tmp_path)
+    # a French page may quote the English word; "by-lawsuit" is another word
+    replace_in(folder / "01-start" / "01-first.fr.md", "Some text in fr.", "En anglais : by-laws.")
+    replace_in(folder / "01-start" / "01-first.en.md", "Some text in en.", "A by-lawsuit.")
+    result = load(runner, tmp_path)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_glossary_missing_a_language_or_a_meaning_is_a_fault(runner, tmp_path):
+    write_course(tmp_path, "fine")
+    write_glossary(tmp_path, langs=("fr", "en"))
+    english = tmp_path / "glossary" / "en.toml"
+    replace_in(english, 'meaning = "The founding text of the cooperative."\n', "")
+    output = faults_of(runner, tmp_path)
+    assert f"{tmp_path / 'glossary' / 'ar.toml'}:1: the glossary has no ar file" in output
+    assert f"{english}:1: glossary term 'statutes': meaning" in output
