@@ -34,7 +34,7 @@ RAW_HTML_RE = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z]|!--)")
 CODE_SPAN_RE = re.compile(r"`[^`]*`")
 EXTERNAL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#|/)", re.IGNORECASE)
 AUDIO_SUFFIXES = (".mp3", ".ogg")
-PAGES_MIN, PAGES_MAX = 2, 6
+PAGES_MIN, PAGES_MAX = 2, 8
 QUESTIONS_MIN = 5
 #: type -> (list field, minimum, maximum)
 LIST_LIMITS = {
