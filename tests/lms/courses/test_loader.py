@@ -162,7 +162,7 @@ FAULTS = [
         ', "02-second"',
         "",
         "pages =",
-        "1 pages listed, a module has 2 to 6",
+        "1 pages listed, a module has 2 to 8",
     ),
     (
         "unknown prerequisite",
