@@ -109,9 +109,14 @@ class Glossary:
                     yield number, term.problem()
 
 
-def _term_pattern(term: str) -> re.Pattern:
+#: Arabic writes "and", "the", "for the"... joined to the word: «والزبائن» is «زبائن» too.
+ARABIC_PREFIXES = r"(?:[وفبكل]?ال|لل|[وفبكل])?"
+
+
+def _term_pattern(term: str, lang: str) -> re.Pattern:
     # whole words only: "register" must not match inside "registered"; Arabic letters are \w too
-    return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE)
+    prefix = ARABIC_PREFIXES if lang == "ar" else ""
+    return re.compile(rf"(?<![\w-]){prefix}{re.escape(term)}(?![\w-])", re.IGNORECASE)
 
 
 def read_glossary(root: Path, languages, fault) -> Glossary | None:
@@ -152,7 +157,7 @@ def _read_term(entry, lang: str, path: Path, line: int, fault) -> list[AvoidedTe
     if not isinstance(avoid, list) or not all(isinstance(a, str) and a.strip() for a in avoid):
         fault(path, line, f"glossary term {use!r}: avoid must be a list of words")
         return []
-    return [AvoidedTerm(lang, word, use, _term_pattern(word)) for word in avoid]
+    return [AvoidedTerm(lang, word, use, _term_pattern(word, lang)) for word in avoid]
 
 
 def course_text_files(course_folder: Path):

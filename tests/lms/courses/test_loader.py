@@ -430,7 +430,7 @@ meaning = "Le texte fondateur."
     "ar": """[[terms]]
 term = "القانون رقم 112.12"
 meaning = "قانون التعاونيات."
-avoid = ["قانون 112-12"]
+avoid = ["قانون 112-12", "زبائن"]
 """,
 }
 
@@ -462,6 +462,11 @@ def test_a_term_the_glossary_says_to_avoid_fails_the_load_with_file_and_line(app
     ) in output
     assert f"{arabic}:{line_of(arabic, '112-12')}: 'قانون 112-12' is on the ar glossary" in output
     assert f"{quiz}:{line_of(quiz, 'bylaws')}: 'bylaws' is on the en glossary" in output
+    # Arabic joins "for the" to the word: «للزبائن» is the avoided «زبائن»
+    replace_in(arabic, "تطبّق التعاونية قانون 112-12.", "نبيع للزبائن.")
+    assert f"{arabic}:{line_of(arabic, 'للزبائن')}: 'زبائن' is on the ar glossary" in faults_of(
+        runner, tmp_path
+    )
     assert count(app, Course) == courses_before
 
 
