@@ -196,15 +196,11 @@ def read_content(root: Path, known_course_ids: set[str] = frozenset()) -> tuple[
     ids = {c.data["id"] for c in courses} | set(known_course_ids)
     for course in courses:
         toml = course.data["_toml"]
-        for prerequisite in course.data["prerequisites"]:
-            if prerequisite not in ids or prerequisite == course.data["id"]:
-                faults.append(
-                    Fault(
-                        toml.path,
-                        toml.line_of("prerequisites"),
-                        f"unknown prerequisite {prerequisite!r}",
-                    )  # fmt: skip
-                )
+        for key, what in (("prerequisites", "prerequisite"), ("suggested_after", "course")):
+            for other in course.data["_suggested_after" if key == "suggested_after" else key]:
+                if other not in ids or other == course.data["id"]:
+                    faults.append(Fault(toml.path, toml.line_of(key),
+                                        f"{key}: unknown {what} {other!r}"))  # fmt: skip
     if not courses and not faults:
         faults.append(Fault(root, 1, "no course folder (with a course.toml) found"))
     return courses, faults
@@ -276,6 +272,10 @@ def _read_course(folder: Path, faults: list[Fault]) -> ParsedCourse | None:
         data={
             "_toml": toml,
             "_page_limits": _page_limits(check, data),
+            # the suggested path, not a lock: the catalogue lists the course after these
+            "_suggested_after": check.string_list(data, "suggested_after")
+            if "suggested_after" in data
+            else [],  # fmt: skip
             "id": course_id,
             "version": check.number(data, "version", int, 1) or 1,
             "level": level,
@@ -654,15 +654,15 @@ def _store_course(session: Session, parsed: ParsedCourse, position: int) -> None
 
 
 def _catalogue_order(courses: list[ParsedCourse]) -> list[ParsedCourse]:
-    """Courses after their prerequisites, then by level, then by id."""
+    """Courses after their prerequisites and suggested predecessors, then by level, then by id."""
     by_id = {c.data["id"]: c for c in courses}
 
     def depth(course_id: str, seen: frozenset = frozenset()) -> int:
         course = by_id.get(course_id)
         if course is None or course_id in seen:
             return 0
-        prerequisites = course.data["prerequisites"]
-        return 1 + max((depth(p, seen | {course_id}) for p in prerequisites), default=-1)
+        before = course.data["prerequisites"] + course.data["_suggested_after"]
+        return 1 + max((depth(p, seen | {course_id}) for p in before), default=-1)
 
     def key(course: ParsedCourse):
         level = course.data["level"]

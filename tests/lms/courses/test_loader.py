@@ -488,3 +488,35 @@ def test_a_glossary_missing_a_language_or_a_meaning_is_a_fault(runner, tmp_path)
     output = faults_of(runner, tmp_path)
     assert f"{tmp_path / 'glossary' / 'ar.toml'}:1: the glossary has no ar file" in output
     assert f"{english}:1: glossary term 'statutes': meaning" in output
+
+
+def test_a_suggested_predecessor_orders_the_catalogue_without_locking_the_course(
+    app, runner, tmp_path
+):
+    first = write_course(tmp_path, "aaa-managers")
+    write_course(tmp_path, "bbb-founders")
+    course = first / "course.toml"
+    replace_in(
+        course, "prerequisites = []", 'prerequisites = []\nsuggested_after = ["bbb-founders"]'
+    )
+    result = load(runner, tmp_path)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        managers, founders = (
+            session.get(Course, "aaa-managers"),
+            session.get(Course, "bbb-founders"),
+        )
+        # alphabetically first, but listed after the course it follows on the suggested path
+        assert founders.position < managers.position
+        assert managers.prerequisites == []
+
+
+def test_an_unknown_suggested_predecessor_is_a_fault(runner, tmp_path):
+    folder = write_course(tmp_path, "broken")
+    course = folder / "course.toml"
+    replace_in(course, "prerequisites = []", 'prerequisites = []\nsuggested_after = ["nowhere"]')
+    output = faults_of(runner, tmp_path)
+    assert (
+        f"{course}:{line_of(course, 'suggested_after')}: suggested_after: unknown course" in output
+    )
