@@ -159,3 +159,9 @@ def apply_limits(app: Flask) -> None:
             app.view_functions[endpoint] = limiter.limit(
                 lambda setting=setting: current_app.config[setting], methods=["POST"]
             )(view)
+
+
+def counter(app: Flask | None = None) -> Storage:
+    """The shared store itself, for counts that are not per address (wrong PINs per account)."""
+    limiter: Limiter = (app or current_app).extensions["taawun.limiter"]
+    return limiter.storage
