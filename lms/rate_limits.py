@@ -17,7 +17,7 @@ from collections.abc import Callable
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from limits.storage import Storage
+from limits.storage import Storage, storage_from_string
 from sqlalchemy import Float, Integer, String, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -162,6 +162,13 @@ def apply_limits(app: Flask) -> None:
 
 
 def counter(app: Flask | None = None) -> Storage:
-    """The shared store itself, for counts that are not per address (wrong PINs per account)."""
-    limiter: Limiter = (app or current_app).extensions["taawun.limiter"]
-    return limiter.storage
+    """The shared store itself, for counts that are not per address (wrong PINs per account).
+
+    Its own handle on the same table or Redis, so these counts hold even where the per-address
+    limits are switched off (RATELIMIT_ENABLED)."""
+    app = app or current_app
+    if "taawun.counter" not in app.extensions:
+        app.extensions["taawun.counter"] = storage_from_string(
+            app.config["RATELIMIT_STORAGE_URI"], **app.config["RATELIMIT_STORAGE_OPTIONS"]
+        )
+    return app.extensions["taawun.counter"]

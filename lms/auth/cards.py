@@ -1,6 +1,7 @@
 """Sign-in cards: a printed QR code and short code that sign one member in.
 
-The token is single-purpose (it only opens `/card/<token>`, for a member without a staff role)
+The token is single-purpose (it only opens `/card/<token>`, for a member the trainer enrolled:
+no password, no staff role)
 and revocable (a revoked card's row stays, with `revoked_at`). It is derived from the card's
 random nonce under LMS_SECRET_KEY (HMAC-SHA256), so the sheet can be printed again with the same
 codes, while the database keeps only its SHA-256: a copy of the database signs nobody in. Twelve
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from lms import codes
 from lms.auth.models import SignInCard, User
-from lms.auth.pins import is_staff
+from lms.auth.pins import signs_in_without_password
 from lms.db import utcnow
 
 TOKEN_LENGTH = 12
@@ -79,6 +80,6 @@ def member_of_token(session: Session, text: str | None) -> User | None:
             SignInCard.token_hash == _hash(code), SignInCard.revoked_at.is_(None)
         )
     )
-    if card is None or not card.user.active or is_staff(card.user):
+    if card is None or not card.user.active or not signs_in_without_password(card.user):
         return None
     return card.user

@@ -34,6 +34,13 @@ def is_staff(user: User) -> bool:
     return user.has_any_role(STAFF_ROLES)
 
 
+def signs_in_without_password(user: User) -> bool:
+    """A member the trainer enrolled: no password, no staff role. Only she gets a card and a
+    PIN: an account its owner made with a password is hers alone, and a card the trainer
+    printed for it would let the trainer sign in as her."""
+    return user.password_hash == NO_PASSWORD and not is_staff(user)
+
+
 def username_base(name: str) -> str:
     """A username from a name: letters (Arabic kept) and digits, words joined by dots."""
     words = re.findall(r"\w+", unicodedata.normalize("NFKC", name).casefold())
@@ -77,8 +84,8 @@ def find_member(session: Session, login: str) -> User | None:
 
 
 def set_pin(user: User, pin: str) -> None:
-    if is_staff(user):
-        raise AccountError("staff-need-password")
+    if not signs_in_without_password(user):
+        raise AccountError("has-password")
     if not PIN_PATTERN.fullmatch(pin or ""):
         raise AccountError("bad-pin")
     user.pin_hash = generate_password_hash(pin)
@@ -112,7 +119,7 @@ def authenticate(session: Session, login: str, pin: str) -> User | None:
     """The member with this username (or phone) and PIN, else None; raises Locked when the
     account is locked. The same hashing work is done whether or not the account exists."""
     user = find_member(session, login)
-    usable = user is not None and user.active and user.pin_hash and not is_staff(user)
+    usable = user is not None and user.active and user.pin_hash and signs_in_without_password(user)
     if not usable:
         check_password_hash(_DUMMY_HASH, pin or "")
         return None
