@@ -156,8 +156,10 @@ def apply_limits(app: Flask) -> None:
     for endpoint, view in list(app.view_functions.items()):
         setting = getattr(view, "rate_limit_setting", None)
         if setting:
-            app.view_functions[endpoint] = limiter.limit(
-                lambda setting=setting: current_app.config[setting], methods=["POST"]
+            # One bucket per setting, shared by the views that name it: a PIN typed on /pin and
+            # a card code typed on /card count against the same limit of the address.
+            app.view_functions[endpoint] = limiter.shared_limit(
+                lambda setting=setting: current_app.config[setting], scope=setting, methods=["POST"]
             )(view)
 
 

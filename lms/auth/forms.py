@@ -114,9 +114,7 @@ def _pin_field(label):
 
 
 class PinLoginForm(FlaskForm):
-    login = StringField(
-        _l("Username or phone number"), validators=[DataRequired(), Length(max=60)]
-    )
+    login = StringField(_l("Username or phone number"), validators=[DataRequired(), Length(max=60)])
     pin = PasswordField(
         _l("PIN"),
         validators=[DataRequired(), Length(max=6)],

@@ -110,4 +110,3 @@ def switch():
         return redirect(url_for("auth.switch"))
     members = recent.members(session)
     return render_template("auth/switch.html", members=members, initials=recent.initials)
-

@@ -53,9 +53,7 @@ def free_username(session: Session, name: str, taken: set[str]) -> str:
     base = username_base(name)
     used = set(
         session.scalars(
-            select(User.username).where(
-                (User.username == base) | User.username.like(f"{base}.%")
-            )
+            select(User.username).where((User.username == base) | User.username.like(f"{base}.%"))
         )
     )
     used |= taken

@@ -27,7 +27,9 @@ def public_ids() -> list[str]:
         value = _serializer().loads(request.cookies.get(COOKIE, ""))
     except BadSignature:
         return []
-    return [item for item in value if isinstance(item, str)][:KEEP] if isinstance(value, list) else []
+    return (
+        [item for item in value if isinstance(item, str)][:KEEP] if isinstance(value, list) else []
+    )
 
 
 def remember(response: Response, user: User) -> None:

@@ -59,7 +59,9 @@ def test_bad_lines_are_reported_by_line_and_nothing_is_created(client, cohort, d
 def test_a_csv_upload_enrols_with_phone_gender_year_and_region(client, cohort, db):
     trainer, cohort_id = cohort
     login(client, trainer)
-    csv = "name,phone,gender,birth year,region\nLaila Idrissi,06 12 34 56 78,femme,1990,Souss-Massa\n"
+    csv = (
+        "name,phone,gender,birth year,region\nLaila Idrissi,06 12 34 56 78,femme,1990,Souss-Massa\n"
+    )
     data = {"csv_file": (io.BytesIO(csv.encode("utf-8-sig")), "roster.csv")}
     response = client.post(f"/cohorts/{cohort_id}/roster", data=data,
                            content_type="multipart/form-data")  # fmt: skip
@@ -167,3 +169,28 @@ def test_statements_of_roster_members_carry_neither_name_nor_phone(client, cohor
     for body in mine:
         assert "Yasmina" not in body and "0698765432" not in body
         assert yasmina.public_id in body  # the actor is the stable opaque id
+
+
+def qr_links(pdf_bytes: bytes) -> list[str]:
+    """What a phone's camera reads from each QR code of the PDF."""
+    pypdf = pytest.importorskip("pypdf")
+    zxingcpp = pytest.importorskip("zxingcpp")
+    found = []
+    for page in pypdf.PdfReader(io.BytesIO(pdf_bytes)).pages:
+        for image in page.images:
+            found += [code.text for code in zxingcpp.read_barcodes(image.image.convert("L"))]
+    return found
+
+
+def test_the_qr_codes_of_the_sheet_open_taawun_signed_in(client, cohort, app):
+    trainer, cohort_id = cohort
+    login(client, trainer)
+    client.post(f"/cohorts/{cohort_id}/roster", data={"names": TEN})
+    links = qr_links(client.get(f"/cohorts/{cohort_id}/cards.pdf?lang=ar").data)
+    assert len(links) == 10 and len(set(links)) == 10
+    phone = app.test_client()
+    for link in links[:2]:
+        path = link.removeprefix("http://taawun.test")
+        assert phone.get(path).status_code == 200
+        response = phone.post(path)
+        assert response.status_code == 302 and response.headers["Location"] == "/pin/new"
