@@ -6,12 +6,12 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lms.access import PUBLIC, allow
 from lms.auth import cards, pins, recent, sessions
 from lms.auth.forms import CardCodeForm, NewPinForm, PinLoginForm
 from lms.auth.models import User
 from lms.auth.services import AccountError, find_by_public_id
 from lms.auth.views import bp
-from lms.access import PUBLIC, allow
 from lms.bidi import with_names
 from lms.db import session
 from lms.forms import form_status

@@ -26,7 +26,7 @@ PIN_LOCKOUT = 5
 LOCK_SECONDS = 90 * 24 * 3600
 STAFF_ROLES = ("trainer", "coach", "admin")
 #: No password can match this (werkzeug refuses a hash without "$"): roster members have none.
-NO_PASSWORD = "!"
+NO_PASSWORD = "!"  # noqa: S105  (a marker, not a password)
 _DUMMY_HASH = generate_password_hash("0000")
 
 

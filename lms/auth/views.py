@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from lms.access import PUBLIC, USER, allow
 from lms.auth import services, sessions
-from lms.auth.pins import NO_PASSWORD
 from lms.auth.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
+from lms.auth.pins import NO_PASSWORD
 from lms.bidi import with_names
 from lms.db import session
 from lms.forms import form_status

@@ -78,8 +78,8 @@ def roster_page(cohort_id: int):
         return _page(cohort, form, exc.problems, 422)
     flash(_("%(count)d members enrolled.", count=len(result.created)), "success")
     for line, name in result.duplicates:
-        flash(with_names(_("Line %(line)d: %(name)s is already in the cohort, not added again.",
-                           line=line, name=name), name=name), "info")  # fmt: skip
+        text = _("Line %(line)s: %(name)s is already in the cohort, not added again.")
+        flash(with_names(text, line=str(line), name=name), "info")
     return redirect(url_for("cohorts.roster_page", cohort_id=cohort.id))
 
 
@@ -136,8 +136,8 @@ def _member_action(cohort_id: int, public_id: str):
 def replace_card(cohort_id: int, public_id: str):
     cohort, user = _member_action(cohort_id, public_id)
     cards.issue(session, user)
-    flash(with_names(_("The old card of %(name)s no longer works. Print the new one."),
-                     name=user.display_name), "success")  # fmt: skip
+    text = _("The old card of %(name)s no longer works. Print the new one.")
+    flash(with_names(text, name=user.display_name), "success")
     return redirect(url_for("cohorts.roster_page", cohort_id=cohort.id))
 
 
@@ -146,8 +146,8 @@ def replace_card(cohort_id: int, public_id: str):
 def reset_pin(cohort_id: int, public_id: str):
     cohort, user = _member_action(cohort_id, public_id)
     pins.reset_pin(user)
-    flash(with_names(_("The PIN of %(name)s is cleared: a new one is chosen at the next card sign-in."),
-                     name=user.display_name), "success")  # fmt: skip
+    text = _("The PIN of %(name)s is cleared: a new one is chosen at the next card sign-in.")
+    flash(with_names(text, name=user.display_name), "success")
     return redirect(url_for("cohorts.roster_page", cohort_id=cohort.id))
 
 
@@ -156,6 +156,6 @@ def reset_pin(cohort_id: int, public_id: str):
 def unlock_pin(cohort_id: int, public_id: str):
     cohort, user = _member_action(cohort_id, public_id)
     pins.unlock(user)
-    flash(with_names(_("%(name)s can sign in with the PIN again."), name=user.display_name),
-          "success")  # fmt: skip
+    text = _("%(name)s can sign in with the PIN again.")
+    flash(with_names(text, name=user.display_name), "success")
     return redirect(url_for("cohorts.roster_page", cohort_id=cohort.id))
