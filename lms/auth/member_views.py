@@ -107,6 +107,6 @@ def switch():
             name = current_user.display_name
             sessions.end_everywhere(current_user)
             flash(with_names(_("%(name)s is signed out."), name=name), "info")
-        return redirect(url_for("auth.switch"))
+        return redirect(url_for("auth.switch")), 302, sessions.CLEAR_CACHE
     members = recent.members(session)
     return render_template("auth/switch.html", members=members, initials=recent.initials)

@@ -88,7 +88,7 @@ def logout():
     # A copied cookie must not outlive the logout: this ends the account's every session.
     sessions.end_everywhere(current_user)
     flash(_("You are logged out."), "info")
-    return redirect(url_for("main.home"))
+    return redirect(url_for("main.home")), 302, sessions.CLEAR_CACHE
 
 
 @bp.route("/logout-everywhere", methods=["POST"])

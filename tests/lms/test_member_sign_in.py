@@ -169,7 +169,10 @@ def test_switch_person_lists_recent_members_and_signs_the_next_in_with_a_pin(app
     for name in ("Aicha Amrani", "Zahra Ouali"):
         card_sign_in(client, tokens[name])
         set_pin(client)
-        assert client.post("/switch").headers["Location"] == "/switch"
+        signed_out = client.post("/switch")
+        assert signed_out.headers["Location"] == "/switch"
+        # her cached pages go; stored data (content, a queue of unsent statements) stays
+        assert signed_out.headers["Clear-Site-Data"] == '"cache"'
     page = client.get("/switch").get_data(as_text=True)
     assert "Aicha Amrani" in page and "Zahra Ouali" in page
     assert "AA" in page and "ZO" in page  # initials
