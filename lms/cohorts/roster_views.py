@@ -31,7 +31,10 @@ PROBLEMS = {
     "empty": _l("Write at least one name, or choose a CSV file."),
     "too-many": _l("At most 200 members at once: send the list in parts."),
     "not-utf8": _l("The CSV file must be saved as UTF-8 text."),
+    "too-big": _l("At most 200 members at once: send the list in parts."),
 }
+#: 200 rows of name, phone, gender, year and region fit easily; anything bigger is not a roster.
+MAX_CSV_BYTES = 100_000
 
 
 def _members(cohort: Cohort) -> list[User]:
@@ -56,8 +59,11 @@ def _page(cohort: Cohort, form: RosterForm, problems=(), status: int = 200):
 def _roster_text(form: RosterForm) -> str:
     upload = form.csv_file.data
     if upload and getattr(upload, "filename", ""):
+        body = upload.read(MAX_CSV_BYTES + 1)
+        if len(body) > MAX_CSV_BYTES:
+            raise roster.RosterError([(0, "too-big")])
         try:
-            return upload.read().decode("utf-8-sig")
+            return body.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise roster.RosterError([(0, "not-utf8")]) from None
     return form.names.data or ""

@@ -198,3 +198,29 @@ def test_the_qr_codes_of_the_sheet_open_taawun_signed_in(client, cohort, app):
         assert phone.get(path).status_code == 200
         response = phone.post(path)
         assert response.status_code == 302 and response.headers["Location"] == "/pin/new"
+
+
+def test_a_file_that_is_not_a_roster_gets_a_clear_message(client, cohort, db):
+    trainer, cohort_id = cohort
+    login(client, trainer)
+    for body, message in (
+        ("Ilham;;;\n".encode("cp1256") + "Laïla".encode("latin-1"), "UTF-8"),
+        (b"x" * 200_000, "At most 200 members"),
+    ):
+        data = {"csv_file": (io.BytesIO(body), "roster.csv")}
+        response = client.post(
+            f"/cohorts/{cohort_id}/roster", data=data, content_type="multipart/form-data"
+        )
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert _users(db, ["Ilham"]) == []
+
+
+def test_admin_pages_show_a_member_without_email_by_username(client, cohort, make_user):
+    trainer, cohort_id = cohort
+    login(client, trainer)
+    client.post(f"/cohorts/{cohort_id}/roster", data={"names": "Touria Ouchen"})
+    login(client, make_user("admin"))
+    listing = client.get("/admin/users?q=Touria").get_data(as_text=True)
+    (public_id,) = set(re.findall(r'href="/admin/users/([0-9a-f]{32})"', listing))
+    for page in (listing, client.get(f"/admin/users/{public_id}").get_data(as_text=True)):
+        assert "touria.ouchen" in page and ">None<" not in page
