@@ -130,38 +130,33 @@ def _member(cohort: Cohort, public_id: str) -> User:
     return user
 
 
-def _member_action(cohort_id: int, public_id: str):
+def _act_on_member(cohort_id: int, public_id: str, act, done: str):
+    """One trainer act on one enrolled member (a confirmed POST), then back to the roster."""
     cohort = _own_cohort(cohort_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    return cohort, _member(cohort, public_id)
+    user = _member(cohort, public_id)
+    act(user)
+    flash(with_names(done, name=user.display_name), "success")
+    return redirect(url_for("cohorts.roster_page", cohort_id=cohort.id))
 
 
 @bp.route("/cohorts/<int:cohort_id>/members/<public_id>/card", methods=["POST"])
 @allow("trainer", "admin")
 def replace_card(cohort_id: int, public_id: str):
-    cohort, user = _member_action(cohort_id, public_id)
-    cards.issue(session, user)
-    text = _("The old card of %(name)s no longer works. Print the new one.")
-    flash(with_names(text, name=user.display_name), "success")
-    return redirect(url_for("cohorts.roster_page", cohort_id=cohort.id))
+    done = _("The old card of %(name)s no longer works. Print the new one.")
+    return _act_on_member(cohort_id, public_id, lambda user: cards.issue(session, user), done)
 
 
 @bp.route("/cohorts/<int:cohort_id>/members/<public_id>/pin-reset", methods=["POST"])
 @allow("trainer", "admin")
 def reset_pin(cohort_id: int, public_id: str):
-    cohort, user = _member_action(cohort_id, public_id)
-    pins.reset_pin(user)
-    text = _("The PIN of %(name)s is cleared: a new one is chosen at the next card sign-in.")
-    flash(with_names(text, name=user.display_name), "success")
-    return redirect(url_for("cohorts.roster_page", cohort_id=cohort.id))
+    done = _("The PIN of %(name)s is cleared: a new one is chosen at the next card sign-in.")
+    return _act_on_member(cohort_id, public_id, pins.reset_pin, done)
 
 
 @bp.route("/cohorts/<int:cohort_id>/members/<public_id>/unlock", methods=["POST"])
 @allow("trainer", "admin")
 def unlock_pin(cohort_id: int, public_id: str):
-    cohort, user = _member_action(cohort_id, public_id)
-    pins.unlock(user)
-    text = _("%(name)s can sign in with the PIN again.")
-    flash(with_names(text, name=user.display_name), "success")
-    return redirect(url_for("cohorts.roster_page", cohort_id=cohort.id))
+    done = _("%(name)s can sign in with the PIN again.")
+    return _act_on_member(cohort_id, public_id, pins.unlock, done)
