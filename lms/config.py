@@ -104,6 +104,8 @@ def load(instance_path: Path) -> dict:
         "LOGIN_RATE_LIMIT": env("LMS_LOGIN_RATE_LIMIT", "10 per minute;100 per day"),
         "REGISTER_RATE_LIMIT": env("LMS_REGISTER_RATE_LIMIT", "5 per minute;50 per day"),
         "PASSWORD_RATE_LIMIT": env("LMS_PASSWORD_RATE_LIMIT", "5 per minute;50 per day"),
+        # PIN and card sign-ins: a training room shares one address, so a little more room.
+        "PIN_RATE_LIMIT": env("LMS_PIN_RATE_LIMIT", "20 per minute;300 per day"),
         "REDIS_URL": redis_url,
         # A login lasts at most this long (the cookie's lifetime and a check on the server).
         "SESSION_DAYS": session_days,

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from limits.storage import Storage
+from limits.storage import Storage, storage_from_string
 from sqlalchemy import Float, Integer, String, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -156,6 +156,21 @@ def apply_limits(app: Flask) -> None:
     for endpoint, view in list(app.view_functions.items()):
         setting = getattr(view, "rate_limit_setting", None)
         if setting:
-            app.view_functions[endpoint] = limiter.limit(
-                lambda setting=setting: current_app.config[setting], methods=["POST"]
+            # One bucket per setting, shared by the views that name it: a PIN typed on /pin and
+            # a card code typed on /card count against the same limit of the address.
+            app.view_functions[endpoint] = limiter.shared_limit(
+                lambda setting=setting: current_app.config[setting], scope=setting, methods=["POST"]
             )(view)
+
+
+def counter(app: Flask | None = None) -> Storage:
+    """The shared store itself, for counts that are not per address (wrong PINs per account).
+
+    Its own handle on the same table or Redis, so these counts hold even where the per-address
+    limits are switched off (RATELIMIT_ENABLED)."""
+    app = app or current_app
+    if "taawun.counter" not in app.extensions:
+        app.extensions["taawun.counter"] = storage_from_string(
+            app.config["RATELIMIT_STORAGE_URI"], **app.config["RATELIMIT_STORAGE_OPTIONS"]
+        )
+    return app.extensions["taawun.counter"]

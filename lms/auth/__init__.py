@@ -7,12 +7,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from lms.access import ROLES
-from lms.auth import sessions
+from lms.auth import member_views, sessions  # noqa: F401  (member_views: routes on bp)
 from lms.auth.services import count_learners, find_by_public_id
 from lms.auth.views import bp
 from lms.db import session
 from lms.extensions import login_manager
-from lms.plugins import TabEntry, registry
+from lms.plugins import MenuEntry, TabEntry, registry
 
 
 def init_app(app: Flask) -> None:
@@ -28,6 +28,10 @@ def init_app(app: Flask) -> None:
             TabEntry("auth.login", _l("Log in"), "login", "anonymous", 90),
             *(TabEntry("auth.profile", _l("Me"), "user", role, 90) for role in ROLES),
         ]
+    )
+    # On a shared phone: the next member picks herself (learners only; staff log out).
+    registry(app).menu.append(
+        MenuEntry("auth.switch", _l("Switch person"), frozenset({"learner"}), 90)
     )
 
 

@@ -14,6 +14,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -85,10 +86,6 @@ class RegisterForm(ProfileFields, FlaskForm):
     )
 
 
-class ProfileForm(ProfileFields, FlaskForm):
-    pass
-
-
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = _password_field(_l("New password"))
@@ -103,3 +100,51 @@ class PasswordForm(FlaskForm):
 
         if not check_password_hash(current_user.password_hash, field.data or ""):
             raise ValidationError(_l("This is not your current password."))
+
+
+_PIN_MESSAGE = _l("A PIN is 4 to 6 digits.")
+
+
+def _pin_field(label):
+    return PasswordField(
+        label,
+        validators=[DataRequired(), Regexp(r"^\d{4,6}$", message=_PIN_MESSAGE)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+
+
+class PinLoginForm(FlaskForm):
+    login = StringField(_l("Username or phone number"), validators=[DataRequired(), Length(max=60)])
+    pin = PasswordField(
+        _l("PIN"),
+        validators=[DataRequired(), Length(max=6)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+
+
+class NewPinForm(FlaskForm):
+    pin = _pin_field(_l("Choose a PIN (4 to 6 digits)"))
+    confirm = PasswordField(
+        _l("The same PIN again"),
+        validators=[DataRequired(), EqualTo("pin", message=_l("The PINs differ."))],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+
+
+class CardCodeForm(FlaskForm):
+    code = StringField(_l("Code on your card"), validators=[DataRequired(), Length(max=40)])
+
+
+class ContactFields:
+    """E-mail address and phone number, added later from the profile (both optional)."""
+
+    email = EmailField(
+        _l("E-mail address (optional)"),
+        validators=[Optional(), Email(message=_l("Enter a valid e-mail address.")),
+                    Length(max=254)],
+    )  # fmt: skip
+    phone = StringField(_l("Phone number (optional)"), validators=[Optional(), Length(max=20)])
+
+
+class ProfileForm(ProfileFields, ContactFields, FlaskForm):
+    pass

@@ -22,8 +22,18 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The stable, opaque id used as the xAPI account name: never the e-mail address.
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=_new_public_id)
-    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    #: None for a member the trainer enrolled from a roster: she signs in with a card or a PIN.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True, index=True)
+    #: NO_PASSWORD for roster members (no password can match it).
     password_hash: Mapped[str] = mapped_column(String(255))
+    #: What a roster member types with her PIN (staff and e-mail accounts may have none).
+    username: Mapped[str | None] = mapped_column(String(60), unique=True, index=True)
+    #: Not unique: members of one family often share a phone (PIN sign-in by phone then asks
+    #: for the username). Never put in a statement.
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    #: The 4-6 digit PIN chosen at the first card sign-in, hashed as a password is.
+    #: (Wrong PINs are counted in the shared rate-limit store: lms.auth.pins.)
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(120))
     preferred_language: Mapped[str | None] = mapped_column(String(5))
     gender: Mapped[str | None] = mapped_column(String(10))
@@ -55,6 +65,22 @@ class User(UserMixin, Base):
 
     def get_id(self) -> str:
         return self.public_id
+
+
+class SignInCard(Base):
+    """A printed card that signs one member in: its token is derived from `nonce` and the
+    server's key (lms.auth.cards), so the sheet can be printed again; only its hash is kept."""
+
+    __tablename__ = "sign_in_cards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    nonce: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
 
 
 class UserRole(Base):

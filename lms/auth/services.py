@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -25,6 +27,17 @@ def normalise_email(email: str) -> str:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
         raise AccountError(str(exc)) from None
+
+
+def normalise_phone(text: str | None) -> str | None:
+    """Digits only, a leading + kept; None when empty. Raises AccountError when not a number."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    digits = re.sub(r"[\s.\-()]", "", text)
+    if not re.fullmatch(r"\+?\d{6,15}", digits):
+        raise AccountError("bad-phone")
+    return digits
 
 
 def hash_password(password: str) -> str:
@@ -118,6 +131,18 @@ def end_sessions(user: User) -> None:
     user.session_version += 1
     for ended in registry().sessions_ended:
         ended(user)
+
+
+def set_contact(session: Session, user: User, email: str | None, phone: str | None) -> None:
+    """A member adds (or changes) her e-mail address and phone number from the profile."""
+    email = normalise_email(email) if (email or "").strip() else None
+    if email and email != user.email:
+        other = find_by_email(session, email)
+        if other is not None and other.id != user.id:
+            raise AccountError("email-taken")
+    if email:  # blank keeps the address: an account that logs in with it must not lose it
+        user.email = email
+    user.phone = normalise_phone(phone)
 
 
 def grant_role(user: User, role: str) -> None:

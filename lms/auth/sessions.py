@@ -48,3 +48,9 @@ def end_everywhere(user: User) -> None:
     """Log out here and on every other browser, and end the user's launch credentials."""
     services.end_sessions(user)
     logout_user()
+
+
+#: Sent with a sign-out: the browser drops the pages it cached for the member who leaves (a
+#: shared phone), never "storage", where content or an offline queue may keep statements that
+#: are not yet sent.
+CLEAR_CACHE = {"Clear-Site-Data": '"cache"'}

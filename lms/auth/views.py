@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.access import PUBLIC, USER, allow
 from lms.auth import services, sessions
 from lms.auth.forms import LoginForm, PasswordForm, ProfileForm, RegisterForm
+from lms.auth.pins import NO_PASSWORD
 from lms.bidi import with_names
 from lms.db import session
 from lms.forms import form_status
@@ -17,6 +19,11 @@ from lms.rate_limits import rate_limited
 from lms.security import safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+
+CONTACT_ERRORS = {
+    "email-taken": _l("Another account has this e-mail address."),
+    "bad-phone": _l("Write the phone number with its digits (6 to 15), e.g. 0612345678."),
+}
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -81,7 +88,7 @@ def logout():
     # A copied cookie must not outlive the logout: this ends the account's every session.
     sessions.end_everywhere(current_user)
     flash(_("You are logged out."), "info")
-    return redirect(url_for("main.home"))
+    return redirect(url_for("main.home")), 302, sessions.CLEAR_CACHE
 
 
 @bp.route("/logout-everywhere", methods=["POST"])
@@ -99,6 +106,12 @@ def profile():
     form = ProfileForm(obj=current_user)
     form.fill_choices(current_language())
     if form.validate_on_submit():
+        try:
+            services.set_contact(session, current_user, form.email.data, form.phone.data)
+        except services.AccountError as exc:
+            field = form.phone if str(exc) == "bad-phone" else form.email
+            field.errors.append(str(CONTACT_ERRORS.get(str(exc), exc)))
+            return render_template("auth/profile.html", form=form, no_password=NO_PASSWORD), 400
         current_user.display_name = form.display_name.data
         current_user.preferred_language = form.preferred_language.data
         current_user.gender = form.gender.data or None
@@ -107,7 +120,7 @@ def profile():
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
     status = form_status(form)
-    return render_template("auth/profile.html", form=form), status
+    return render_template("auth/profile.html", form=form, no_password=NO_PASSWORD), status
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from lms.cohorts import catalog, demo
+from lms.cohorts import catalog, demo, roster_views  # noqa: F401  (roster_views: routes on bp)
 from lms.cohorts.views import bp, dashboard_card
 from lms.plugins import MenuEntry, TabEntry, registry
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     EmailField,
@@ -82,3 +83,15 @@ class SessionForm(FlaskForm):
     def fill_choices(self, cohort):
         self.module.choices = catalog.module_choices(cohort.course_ids)
         return self
+
+
+class RosterForm(FlaskForm):
+    """Members by name: typed or pasted, or a CSV file (name, phone, gender, birth year,
+    region)."""
+
+    names = TextAreaField(
+        _l("Names, one a line (optionally: name, phone, gender, birth year, region)"),
+        validators=[Optional(), Length(max=50_000)],
+        render_kw={"rows": 10},
+    )
+    csv_file = FileField(_l("Or a CSV file"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 import tincan
@@ -11,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from lms import codes
 from lms.auth.models import User
 from lms.cohorts import catalog
 from lms.cohorts.models import Accreditation, Attendance, Cohort, CohortMember, CohortSession
@@ -19,9 +19,7 @@ from lms.db import utcnow
 from lms.xapi import recorder
 from lms.xapi.vocabulary import EXTENSIONS, VERBS
 
-#: Join codes avoid look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B) so they can be read aloud or copied
-#: from a board in a training room.
-CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_ALPHABET = codes.ALPHABET
 CODE_LENGTH = 6
 
 
@@ -118,19 +116,14 @@ def withdraw_accreditation(session: Session, admin: User, row: Accreditation, re
 
 def new_code(session: Session) -> str:
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = codes.random_code(CODE_LENGTH)
         if not session.scalar(select(Cohort.id).where(Cohort.code == code)):
             return code
 
 
-def normalise_code(text: str) -> str:
-    """What a person typed, as a code: case, spaces and dashes do not matter."""
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
-
-
 def find_by_code(session: Session, text: str) -> Cohort | None:
-    code = normalise_code(text)
-    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+    code = codes.normalise(text)
+    if not codes.is_code(code, CODE_LENGTH):
         return None
     return session.scalar(select(Cohort).where(Cohort.code == code))
 
