@@ -71,6 +71,10 @@ def pin_login():
             form.form_errors.append(
                 _("Too many wrong PINs: ask your trainer to unlock it, or sign in with your card.")
             )
+        except pins.Unavailable:
+            form.form_errors.append(
+                _("PIN sign-in is not available for a moment: try again soon, or use your card.")
+            )
         else:
             if member is not None:
                 return _signed_in(member)

@@ -94,8 +94,28 @@ def _failures_key(user: User) -> str:
     return f"pin-failures/{user.public_id}"
 
 
+class Unavailable(AccountError):
+    """The shared store that counts wrong PINs cannot be reached: PIN sign-in waits rather than
+    let guesses through uncounted (the card still works)."""
+
+
+def _count(operation):
+    try:
+        return operation(counter())
+    except Exception as exc:  # Redis or the database store is down: fail closed, say so
+        raise Unavailable("pin-unavailable") from exc
+
+
 def is_locked(user: User) -> bool:
-    return counter().get(_failures_key(user)) >= PIN_LOCKOUT
+    return _count(lambda store: store.get(_failures_key(user))) >= PIN_LOCKOUT
+
+
+def locked_among(users) -> set[int]:
+    """Ids of the locked members, for the trainer's roster (none shown while the store is down)."""
+    try:
+        return {user.id for user in users if user.pin_hash and is_locked(user)}
+    except Unavailable:
+        return set()
 
 
 def unlock(user: User) -> None:
@@ -127,6 +147,6 @@ def authenticate(session: Session, login: str, pin: str) -> User | None:
     if check_password_hash(user.pin_hash, pin or ""):
         unlock(user)
         return user
-    if counter().incr(_failures_key(user), LOCK_SECONDS) >= PIN_LOCKOUT:
+    if _count(lambda store: store.incr(_failures_key(user), LOCK_SECONDS)) >= PIN_LOCKOUT:
         raise Locked("locked")
     return None

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.auth import pins
@@ -160,7 +161,11 @@ def enrol(session: Session, cohort: Cohort, text: str, language: str) -> Enrolle
         )
         user.role_rows = [UserRole(role="learner")]
         session.add(user)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # another enrolment took this username since free_username looked
+            session.rollback()  # the whole list, as one transaction: nothing half-created
+            raise RosterError([(0, "busy")]) from None
         add_member(session, cohort, user)
         result.created.append(user)
     return result

@@ -32,6 +32,7 @@ PROBLEMS = {
     "too-many": _l("At most 200 members at once: send the list in parts."),
     "not-utf8": _l("The CSV file must be saved as UTF-8 text."),
     "too-big": _l("At most 200 members at once: send the list in parts."),
+    "busy": _l("Someone else enrolled members at the same moment: please send the list again."),
 }
 #: 200 rows of name, phone, gender, year and region fit easily; anything bigger is not a roster.
 MAX_CSV_BYTES = 100_000
@@ -50,7 +51,7 @@ def _page(cohort: Cohort, form: RosterForm, problems=(), status: int = 200):
         problems=[(line, PROBLEMS.get(key, key)) for line, key in problems],
         members=members,
         cardable={u.id for u in members if pins.signs_in_without_password(u)},
-        locked={u.id for u in members if u.pin_hash and pins.is_locked(u)},
+        locked=pins.locked_among(members),
         confirm_form=ConfirmForm(),
         languages=LANGUAGES,
     ), status

@@ -206,3 +206,41 @@ def test_a_member_adds_email_and_phone_later(app, client, roster, make_user):
         nezha = session.scalar(select(User).where(User.display_name == "Nezha Taleb"))
         assert (nezha.email, nezha.phone) == ("nezha@example.org", "0677889900")
         app.extensions["db_session"].remove()
+
+
+def test_pin_sign_in_refuses_clearly_while_the_counting_store_is_down(
+    app, client, roster, monkeypatch
+):
+    _t, _c, members, tokens = roster("Itto Amghar")
+    card_sign_in(client, tokens["Itto Amghar"])
+    set_pin(client)
+    client.post("/logout")
+
+    class Down:
+        def __getattr__(self, name):
+            raise ConnectionError("store unreachable")
+
+    from lms.auth import pins
+
+    monkeypatch.setattr(pins, "counter", lambda: Down())
+    answer = pin_sign_in(client, members["Itto Amghar"].username)
+    assert answer.status_code == 400  # fails closed, with a message: no guess goes uncounted
+    assert "not available for a moment" in answer.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302  # still anonymous
+
+
+def test_a_roster_racing_another_for_a_username_is_refused_whole(app, client, roster, monkeypatch):
+    trainer, cohort_id, members, _tokens = roster("Zahra Idrissi")
+    from lms.auth import pins
+
+    taken = members["Zahra Idrissi"].username
+    monkeypatch.setattr(pins, "free_username", lambda *args: taken)  # as if taken meanwhile
+    log_in_as(client, trainer)
+    answer = client.post(f"/cohorts/{cohort_id}/roster", data={"names": "Aicha Ait\nMalika Bou"})
+    assert answer.status_code == 422
+    assert "at the same moment" in answer.get_data(as_text=True)
+    with app.app_context():
+        session = app.extensions["db_session"]()
+        names = ["Aicha Ait", "Malika Bou"]
+        assert session.scalars(select(User).where(User.display_name.in_(names))).all() == []
+        app.extensions["db_session"].remove()
