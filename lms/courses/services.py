@@ -556,10 +556,9 @@ def answer_question(
     The score's total is the quiz's question count in the course content, whatever the attempt
     holds: nothing the learner sends decides how many questions there are.
     """
-    questions = quiz.questions_of(module.quiz)
-    total = len(questions)
-    row = _live_attempt_row(session, user, course, module, registration)
-    if row is None or row.public_id != attempt_id:
+    questions, total, row = _attempt_answered(session, user, course, module, registration,
+                                              attempt_id)  # fmt: skip
+    if row is None:
         return quiz.Outcome(None, over=True, total=total)
     attempt = _attempt_of(row)
     question = questions.get(question_id)
@@ -589,15 +588,23 @@ def answer_question(
     return quiz.Outcome(attempt, question, given=given, total=total, status=status)
 
 
+def _attempt_answered(session, user, course, module, registration, attempt_id):
+    """(questions, their count, the live attempt's row or None when the form names another)."""
+    questions = quiz.questions_of(module.quiz)
+    row = _live_attempt_row(session, user, course, module, registration)
+    if row is not None and row.public_id != attempt_id:
+        row = None
+    return questions, len(questions), row
+
+
 def practise_question(session: Session, user, course: Course, module: Module, registration: str,
                       attempt_id: str, question_id: str, fields) -> quiz.Outcome:  # fmt: skip
     """A second try at a question the live attempt has already answered: checked and shown, never
     stored nor recorded, so the first answer stays the graded one. A question not answered yet
     cannot be practised (that would be a free look before the graded answer)."""
-    questions = quiz.questions_of(module.quiz)
-    total = len(questions)
-    row = _live_attempt_row(session, user, course, module, registration)
-    if row is None or row.public_id != attempt_id:
+    questions, total, row = _attempt_answered(session, user, course, module, registration,
+                                              attempt_id)  # fmt: skip
+    if row is None:
         return quiz.Outcome(None, over=True, total=total)
     attempt = _attempt_of(row)
     question = questions.get(question_id)
