@@ -24,7 +24,6 @@ run: install ## serve the site at http://127.0.0.1:5000 with the courses and dem
 	$(LMS) init-db
 	$(LMS) load-content content
 	$(LMS) seed-demo
-	$(LMS) market seed-demo
 	$(LMS) serve --demo
 
 test: install test-programs ## run every test (PostgreSQL too when LMS_TEST_DATABASE_URL is set)
